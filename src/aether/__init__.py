@@ -1,0 +1,10 @@
+"""Aether: a digital twin and planner for orbital AI data centres.
+
+The public surface: load a scenario, simulate it, read the results.
+"""
+
+from aether.scenario import Scenario, ScenarioError, load_scenario
+from aether.simulate import Results, simulate
+
+__all__ = ["Results", "Scenario", "ScenarioError", "load_scenario", "simulate"]
+__version__ = "0.1.0"

@@ -1,0 +1,165 @@
+"""The `aether` command: a thin shell over the Python API.
+
+Bad input never shows a traceback: every command turns a ScenarioError into one line per
+problem on stderr and exit code 2.
+"""
+
+import functools
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from aether.scenario import ScenarioError, load_scenario, preset_summaries
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Aether: plan and test orbital AI data centres.")
+err = Console(stderr=True)
+
+DEFAULT_SCENARIO = "project-aether"
+
+
+def _printable(line: str) -> str:
+    """Escape control characters (from user input quoted in a message) to keep one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
+
+
+def fail(lines: list[str]) -> None:
+    """Print one line per problem to stderr and exit 2."""
+    for line in lines:
+        typer.echo(_printable(line), err=True)
+    raise typer.Exit(2)
+
+
+def user_errors(command):
+    """Turn ScenarioError into clean lines and exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as error:
+            fail(error.problems)
+
+    return wrapper
+
+
+def _progress_bar(enabled: bool):
+    return Progress(
+        TextColumn("{task.description:<8}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(), console=err, disable=not enabled, transient=False,
+    )
+
+
+def _run_with_progress(scenario, show: bool, workers: int | None):
+    from aether.simulate import simulate
+
+    with _progress_bar(show) as bar:
+        tasks: dict[str, int] = {}
+
+        def on_progress(stage: str, fraction: float) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=1.0)
+            bar.update(tasks[stage], completed=fraction)
+
+        return simulate(scenario, workers=workers, on_progress=on_progress)
+
+
+@app.command()
+@user_errors
+def run(
+    scenario: Annotated[str, typer.Argument(help="YAML path or preset name")] = DEFAULT_SCENARIO,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: a new one under aether-runs/)")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="print only the metrics JSON")] = False,
+    force: Annotated[bool, typer.Option(help="overwrite outputs already in --out")] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+):
+    """Run the whole pipeline; write metrics.json, report.html and time series."""
+    from aether.report import output_files, write_outputs
+
+    loaded = load_scenario(scenario)
+    if out is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        out = Path("aether-runs") / f"{loaded.name}-{stamp}"
+    existing = [p for p in output_files(out) if p.exists()]
+    if existing and not force:
+        fail([f"{out}: already holds {', '.join(p.name for p in existing)}; "
+              "choose another --out or pass --force to overwrite"])
+    results = _run_with_progress(loaded, show=not json_output, workers=workers)
+    metrics = write_outputs(results, out)
+    if json_output:
+        sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
+        return
+    err.print(f"[bold]{loaded.name}[/]: {metrics['run']['satellites']} satellites, "
+              f"{metrics['run']['steps']} steps in {metrics['run']['wall_time_s']:.1f} s")
+    err.print(f"wrote {out}/metrics.json, {out}/report.html, {out}/timeseries/")
+
+
+@app.command()
+@user_errors
+def validate(scenario: Annotated[str, typer.Argument(help="YAML path or preset name")]):
+    """Check a scenario; exit 0 when valid, else one line per problem and exit 2."""
+    from aether.orbit.build import build_orbits
+    from aether.scenario.sites import gateway_sites, user_sites
+
+    loaded = load_scenario(scenario)
+    orbits = build_orbits(loaded)
+    user_sites(loaded)
+    gateway_sites(loaded)
+    typer.echo(f"{scenario}: valid ({len(orbits)} satellites in {len(orbits.group_names)} entries)")
+
+
+@app.command()
+def presets():
+    """List the built-in scenarios."""
+    for name, summary in preset_summaries().items():
+        typer.echo(f"{name:<18} {summary}")
+
+
+@app.command()
+@user_errors
+def orbit(
+    scenario: Annotated[str, typer.Argument(help="YAML path or preset name")] = DEFAULT_SCENARIO,
+    json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    export_tle: Annotated[Path | None, typer.Option(help="also write every satellite as a TLE file")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+):
+    """Orbit, sunlight over the run and eclipse season of every spacecraft."""
+    from aether.orbit.build import build_orbits
+    from aether.orbit.stage import run_orbit_stage
+    from aether.orbit.tle import format_tles
+    from aether.parallel import default_workers
+    from aether.simulate import make_grid
+
+    loaded = load_scenario(scenario)
+    if export_tle is not None and export_tle.exists():
+        fail([f"{export_tle}: already exists; choose another file name"])
+    orbits = build_orbits(loaded)
+    result = run_orbit_stage(orbits, make_grid(loaded), tracked=[],
+                             workers=workers or default_workers())
+    summary = result.summary()
+    if export_tle is not None:
+        export_tle.write_text(format_tles(orbits.satrecs, orbits.names))
+    if json_output:
+        typer.echo(json.dumps({"spacecraft": summary}, indent=2))
+        return
+    table = Table(title=f"{loaded.name}: orbits")
+    for column in ("spacecraft", "members", "altitude km", "incl. deg", "period min",
+                   "sunlit (run)", "sunlit (year)", "eclipse days", "max eclipse min"):
+        table.add_column(column, justify="right")
+    for name, s in summary.items():
+        table.add_row(name, str(s["members"]), f"{s['orbit']['altitude_km']:.1f}",
+                      f"{s['orbit']['inclination_deg']:.2f}", f"{s['orbit']['period_min']:.2f}",
+                      f"{s['sunlit_fraction']:.3f}", f"{s['season']['sunlit_fraction']:.3f}",
+                      str(s["season"]["eclipse_days"]), f"{s['season']['max_eclipse_min']:.1f}")
+    Console().print(table)
+
+
+def main() -> None:
+    app()

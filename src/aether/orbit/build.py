@@ -1,0 +1,131 @@
+"""From a scenario's spacecraft entries to named, initialised satellites."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sgp4.api import Satrec, SatrecArray
+
+from aether.constants import WGS72_RADIUS_KM
+from aether.orbit import elements
+from aether.orbit.tle import TLEError, order_into_planes, parse_tles
+from aether.scenario.errors import ScenarioError
+from aether.scenario.schema import (
+    CircularOrbit,
+    FormationOrbit,
+    Scenario,
+    SunSynchronousOrbit,
+    TleOrbit,
+    WalkerOrbit,
+)
+
+
+@dataclass
+class OrbitSet:
+    """Every satellite of a scenario, in entry order; group_of maps each to its entry."""
+
+    names: list[str]
+    group_names: list[str]
+    group_of: np.ndarray
+    satrecs: list[Satrec]
+    # Derived figures per entry that the scenario did not state (e.g. SSO inclination).
+    derived: dict[str, dict[str, float]]
+
+    def __len__(self) -> int:
+        return len(self.satrecs)
+
+    def array(self, indices=None) -> SatrecArray:
+        chosen = self.satrecs if indices is None else [self.satrecs[i] for i in indices]
+        return SatrecArray(chosen)
+
+    def members(self, group: str) -> np.ndarray:
+        return np.flatnonzero(self.group_of == self.group_names.index(group))
+
+
+def _reference(orbit: CircularOrbit | SunSynchronousOrbit, epoch) -> tuple[elements.MeanElements, dict]:
+    if isinstance(orbit, SunSynchronousOrbit):
+        inclination = elements.sun_synchronous_inclination_deg(orbit.altitude_km)
+        raan = elements.raan_for_ltan_rad(orbit.ltan_h, epoch)
+        derived = {"inclination_deg": inclination, "raan_deg": float(np.degrees(raan))}
+        return elements.circular(
+            elements.mean_motion_rad_min(orbit.altitude_km, np.radians(inclination)),
+            np.radians(inclination), raan,
+            np.radians(orbit.arg_latitude_deg),
+        ), derived
+    return elements.circular(
+        elements.mean_motion_rad_min(orbit.altitude, np.radians(orbit.inclination_deg)),
+        np.radians(orbit.inclination_deg), np.radians(orbit.raan_deg), np.radians(orbit.arg_latitude_deg),
+    ), {}
+
+
+def _tle_satrecs(scenario: Scenario, index: int, orbit: TleOrbit, name: str):
+    path = scenario.base_dir / orbit.file
+    where = f"{scenario.origin}: spacecraft[{index}].orbit.file"
+    if not path.is_file():
+        raise ScenarioError([f"{where}: TLE file {orbit.file} not found"])
+    try:
+        tles = parse_tles(path.read_text(errors="replace"), default_name=name)
+        satrecs = [t.satrec() for t in tles]
+        bad = [t.name for t, s in zip(tles, satrecs, strict=True) if s.error]
+        if bad:
+            raise TLEError(f"sgp4 cannot initialise {', '.join(bad[:3])}")
+        names = [t.name for t in tles]
+        if orbit.planes is not None:
+            order = order_into_planes(satrecs, orbit.planes, orbit.per_plane)
+            satrecs, names = [satrecs[i] for i in order], [names[i] for i in order]
+    except TLEError as error:
+        raise ScenarioError([f"{where}: {orbit.file}: {error}"]) from None
+    perigee_km = min(s.a * (1.0 - s.ecco) - 1.0 for s in satrecs) * WGS72_RADIUS_KM
+    if perigee_km < 150:
+        raise ScenarioError(
+            [f"{where}: {orbit.file}: a perigee at {perigee_km:.0f} km dips into the atmosphere "
+             "(allowed: 150 km and above)"]
+        )
+    return satrecs, names
+
+
+def build_orbits(scenario: Scenario) -> OrbitSet:
+    """Satellites for every spacecraft entry, initialised at the run's start as epoch."""
+    from aether.timegrid import TimeGrid
+
+    epoch = TimeGrid(scenario.run.start, scenario.run.step_s, 1).start_jd
+    names: list[str] = []
+    groups: list[int] = []
+    satrecs: list[Satrec] = []
+    derived: dict[str, dict[str, float]] = {}
+    for index, craft in enumerate(scenario.spacecraft):
+        orbit = craft.orbit
+        entry_derived: dict[str, float] = {}
+        if isinstance(orbit, TleOrbit):
+            new, new_names = _tle_satrecs(scenario, index, orbit, craft.name)
+        else:
+            if isinstance(orbit, WalkerOrbit):
+                raan, u = elements.walker_delta_angles(
+                    orbit.total, orbit.planes, orbit.phasing, np.radians(orbit.raan0_deg)
+                )
+                inclination = np.radians(orbit.inclination_deg)
+                mean = elements.circular(
+                    elements.mean_motion_rad_min(orbit.altitude_km, inclination), inclination,
+                    raan, u,
+                )
+            elif isinstance(orbit, FormationOrbit):
+                reference, entry_derived = _reference(orbit.reference, epoch)
+                offsets = (
+                    np.array(orbit.offsets_km, float) if orbit.offsets_km is not None
+                    else elements.disc_offsets_km(orbit.pattern.count, orbit.pattern.radius_km)
+                )
+                mean = elements.formation(reference, offsets)
+            else:
+                mean, entry_derived = _reference(orbit, epoch)
+            new = elements.to_satrecs(mean, epoch, first_satnum=len(satrecs) + 1)
+            new_names = [craft.name] if len(new) == 1 else [f"{craft.name}-{k}" for k in range(len(new))]
+        derived[craft.name] = entry_derived
+        names += new_names
+        groups += [index] * len(new)
+        satrecs += new
+    return OrbitSet(
+        names=names,
+        group_names=[c.name for c in scenario.spacecraft],
+        group_of=np.array(groups, int),
+        satrecs=satrecs,
+        derived=derived,
+    )

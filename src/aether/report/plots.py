@@ -1,0 +1,79 @@
+"""Figures for the report: ground tracks, sunlight timelines and eclipse seasons."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from aether.report.coastlines import draw_coastlines  # noqa: E402
+
+
+def ground_track_map(results) -> Figure:
+    """Ground tracks of the tracked spacecraft (dark where eclipsed), users and gateways."""
+    fig, ax = plt.subplots(figsize=(11, 5.6))
+    draw_coastlines(ax)
+    users, gateways = results.users, results.gateways
+    if len(users):
+        ax.scatter(users.lon_deg, users.lat_deg, s=9, c="tab:blue", label="user sites", zorder=3)
+    if len(gateways):
+        ax.scatter(gateways.lon_deg, gateways.lat_deg, s=40, marker="^", c="tab:green",
+                   label="gateways", zorder=3)
+    for name, track in list(results.orbit.tracks.items())[:8]:
+        lon = np.mod(track.lon_deg + 180.0, 360.0) - 180.0
+        lit = track.sunlit > 0.5
+        ax.scatter(lon[lit], track.lat_deg[lit], s=1, c="tab:orange", zorder=2)
+        ax.scatter(lon[~lit], track.lat_deg[~lit], s=1, c="k", zorder=2)
+        ax.plot([], [], color="tab:orange", label=f"{name} (sunlit; black: eclipse)")
+    ax.set_xlabel("longitude (deg)")
+    ax.set_ylabel("latitude (deg)")
+    ax.set_title("Ground tracks over the run")
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sunlight_timeline(results) -> Figure:
+    """Visible fraction of the Sun's disc and beta angle of each tracked spacecraft."""
+    fig, (ax_sun, ax_beta) = plt.subplots(2, 1, figsize=(11, 5), sharex=True)
+    hours = results.grid.seconds / 3600.0
+    for name, track in list(results.orbit.tracks.items())[:8]:
+        ax_sun.plot(hours, track.sunlit, lw=0.8, label=name)
+        ax_beta.plot(hours, track.beta_deg, lw=1.0, label=name)
+    ax_sun.set_ylabel("Sun disc visible")
+    ax_sun.set_ylim(-0.05, 1.05)
+    ax_sun.set_title("Sunlight and eclipse over the run (penumbra shows as values between 0 and 1)")
+    ax_beta.set_ylabel("beta angle (deg)")
+    ax_beta.set_xlabel("hours since start")
+    ax_sun.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def eclipse_season(results) -> Figure:
+    """Eclipse minutes per orbit through the year for each spacecraft entry (worst member)."""
+    seasons, orbits = results.orbit.seasons, results.orbits
+    fig, (ax_ecl, ax_beta) = plt.subplots(2, 1, figsize=(11, 5), sharex=True)
+    days = np.arange(seasons.eclipse_min_per_orbit.shape[1])
+    for name in orbits.group_names:
+        members = orbits.members(name)
+        ax_ecl.plot(days, seasons.eclipse_min_per_orbit[members].max(axis=0), label=name)
+        ax_beta.plot(days, seasons.beta_deg[members[0]], label=f"{name} (first member)")
+    ax_ecl.set_ylabel("eclipse per orbit (min)")
+    ax_ecl.set_title("Eclipse seasons over the year from the run's start")
+    ax_beta.set_ylabel("beta angle (deg)")
+    ax_beta.set_xlabel("days since start")
+    ax_ecl.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def figure_png(fig: Figure) -> bytes:
+    """PNG bytes of a figure, which is then closed."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return buffer.getvalue()

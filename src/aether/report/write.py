@@ -1,0 +1,112 @@
+"""Writing a run's outputs: metrics.json, report.html (plots inline) and time series CSVs."""
+
+import base64
+import csv
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aether.report import plots
+
+
+@dataclass
+class Section:
+    """One part of the report: a title, a table of key figures, and PNG plots."""
+
+    title: str
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    header: tuple[str, ...] = ()
+    pngs: list[bytes] = field(default_factory=list)
+    note: str = ""
+
+
+def orbit_section(results) -> Section:
+    rows = []
+    for name, s in results.orbit.summary().items():
+        rows.append((
+            name, str(s["members"]), f"{s['orbit']['altitude_km']:.1f}",
+            f"{s['orbit']['inclination_deg']:.2f}", f"{s['orbit']['period_min']:.2f}",
+            f"{s['sunlit_fraction']:.3f}", f"{s['season']['sunlit_fraction']:.3f}",
+            str(s["season"]["eclipse_days"]), f"{s['season']['max_eclipse_min']:.1f}",
+        ))
+    figures = [plots.ground_track_map(results), plots.eclipse_season(results)]
+    if results.orbit.tracks:
+        figures.insert(1, plots.sunlight_timeline(results))
+    return Section(
+        title="Orbits, sunlight and eclipse seasons",
+        header=("spacecraft", "members", "altitude km", "inclination deg", "period min",
+                "sunlit (run)", "sunlit (year)", "eclipse days", "longest eclipse min"),
+        rows=rows,
+        pngs=[plots.figure_png(f) for f in figures],
+        note="Sunlit fractions count penumbra by the share of the Sun's disc visible. "
+        "Season figures sample each day of the year from the run's start.",
+    )
+
+
+def _section_html(section: Section) -> str:
+    parts = [f"<h2>{html.escape(section.title)}</h2>"]
+    if section.note:
+        parts.append(f"<p>{html.escape(section.note)}</p>")
+    if section.rows:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in section.header)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in section.rows
+        )
+        parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    for png in section.pngs:
+        parts.append(f'<img alt="{html.escape(section.title)}" '
+                     f'src="data:image/png;base64,{base64.b64encode(png).decode()}">')
+    return "\n".join(parts)
+
+
+def report_html(results, sections: list[Section]) -> str:
+    run = results.metrics()["run"]
+    title = f"Aether report: {results.scenario.name}"
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;
+text-align:right}}th{{background:#f3f3f3}}img{{max-width:100%;display:block;margin:1em 0}}</style>
+</head><body><h1>{html.escape(title)}</h1>
+<p>{html.escape(results.scenario.description)}</p>
+<p>Start {run['start']}, {run['duration_h']:g} h at {run['step_s']:g} s steps
+({run['steps']} steps, {run['satellites']} satellites), seed {run['seed']};
+computed in {run['wall_time_s']:.1f} s.</p>
+{''.join(_section_html(s) for s in sections)}
+</body></html>
+"""
+
+
+def write_timeseries(results, folder: Path) -> list[Path]:
+    """One CSV per tracked spacecraft: time, position, sunlight and beta angle."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    seconds = results.grid.seconds
+    for name, track in results.orbit.tracks.items():
+        path = folder / f"{name}.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["t_s", "lat_deg", "lon_deg", "height_km", "sunlit", "beta_deg"])
+            for row in zip(seconds, track.lat_deg, track.lon_deg, track.altitude_km,
+                           track.sunlit, track.beta_deg, strict=True):
+                writer.writerow([f"{row[0]:g}"] + [f"{v:.6g}" for v in row[1:]])
+        written.append(path)
+    return written
+
+
+def output_files(out_dir: Path) -> list[Path]:
+    """The files a run writes into out_dir, for the check against overwriting."""
+    return [out_dir / "metrics.json", out_dir / "report.html", out_dir / "timeseries"]
+
+
+def write_outputs(results, out_dir: Path) -> dict:
+    """Write every output of a run into out_dir and return the metrics."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    metrics = results.metrics()
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_timeseries(results, out_dir / "timeseries")
+    sections = [orbit_section(results)]
+    (out_dir / "report.html").write_text(report_html(results, sections))
+    return metrics

@@ -1,0 +1,48 @@
+"""`aether run` end to end on a small scenario: outputs, JSON contract, no overwriting."""
+
+import json
+
+from typer.testing import CliRunner
+
+from aether.cli import app
+from tests.conftest import small_scenario
+
+runner = CliRunner()
+
+
+def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
+    scenario = write_scenario(small_scenario())
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(out), "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)  # --json: stdout carries only the metrics
+    assert metrics == json.loads((out / "metrics.json").read_text())
+    assert metrics["run"]["steps"] == 2 * 3600 // 30 + 1
+    assert set(metrics["spacecraft"]) == {"ship", "relays"}
+    report = (out / "report.html").read_text()
+    assert report.count("data:image/png;base64,") >= 3
+    rows = (out / "timeseries" / "ship.csv").read_text().splitlines()
+    assert rows[0].startswith("t_s,lat_deg,lon_deg") and len(rows) == metrics["run"]["steps"] + 1
+
+
+def test_run_refuses_to_overwrite_without_force(write_scenario, tmp_path):
+    scenario = write_scenario(small_scenario(duration_h=0.5))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "metrics.json").write_text("{}")
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(out)])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert (out / "metrics.json").read_text() == "{}"
+    forced = runner.invoke(app, ["run", str(scenario), "--out", str(out), "--force", "--json"])
+    assert forced.exit_code == 0 and json.loads((out / "metrics.json").read_text())["scenario"] == "small"
+
+
+def test_same_scenario_same_metrics_serial_or_parallel(write_scenario, tmp_path):
+    from aether import load_scenario, simulate
+
+    scenario = load_scenario(str(write_scenario(small_scenario(duration_h=1))))
+    serial = simulate(scenario, workers=1).metrics()
+    parallel = simulate(scenario, workers=2).metrics()
+    for m in (serial, parallel):
+        m["run"].pop("wall_time_s")
+    assert serial == parallel
