@@ -13,7 +13,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/aether run project-aether --out out
+	$(BIN)/aether run project-aether
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
