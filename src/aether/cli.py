@@ -57,7 +57,7 @@ def _progress_bar(enabled: bool):
     )
 
 
-def _run_with_progress(scenario, show: bool, workers: int | None):
+def _run_with_progress(scenario, show: bool, workers: int | None, strict: bool = False):
     from aether.simulate import simulate
 
     with _progress_bar(show) as bar:
@@ -68,7 +68,7 @@ def _run_with_progress(scenario, show: bool, workers: int | None):
                 tasks[stage] = bar.add_task(stage, total=1.0)
             bar.update(tasks[stage], completed=fraction)
 
-        return simulate(scenario, workers=workers, on_progress=on_progress)
+        return simulate(scenario, workers=workers, on_progress=on_progress, strict=strict)
 
 
 @app.command()
@@ -79,6 +79,7 @@ def run(
     json_output: Annotated[bool, typer.Option("--json", help="print only the metrics JSON")] = False,
     force: Annotated[bool, typer.Option(help="overwrite outputs already in --out")] = False,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+    strict: Annotated[bool, typer.Option(help="design warnings (e.g. a battery short of the eclipse) exit 2")] = False,
 ):
     """Run the whole pipeline; write metrics.json, report.html and time series."""
     from aether.report import output_files, write_outputs
@@ -91,13 +92,15 @@ def run(
     if existing and not force:
         fail([f"{out}: already holds {', '.join(p.name for p in existing)}; "
               "choose another --out or pass --force to overwrite"])
-    results = _run_with_progress(loaded, show=not json_output, workers=workers)
+    results = _run_with_progress(loaded, show=not json_output, workers=workers, strict=strict)
     metrics = write_outputs(results, out)
     if json_output:
         sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
         return
     err.print(f"[bold]{loaded.name}[/]: {metrics['run']['satellites']} satellites, "
               f"{metrics['run']['steps']} steps in {metrics['run']['wall_time_s']:.1f} s")
+    for warning in results.ships.warnings:
+        err.print(f"[yellow]warning[/]: {warning}")
     err.print(f"wrote {out}/metrics.json, {out}/report.html, {out}/timeseries/")
 
 
@@ -159,6 +162,16 @@ def orbit(
                       f"{s['sunlit_fraction']:.3f}", f"{s['season']['sunlit_fraction']:.3f}",
                       str(s["season"]["eclipse_days"]), f"{s['season']['max_eclipse_min']:.1f}")
     Console().print(table)
+
+
+def _register_capabilities() -> None:
+    """Each capability's own command, defined beside its model."""
+    from aether.ship.cli import size
+
+    app.command("size")(user_errors(size))
+
+
+_register_capabilities()
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from aether.orbit.stage import OrbitResult, run_orbit_stage, tracked_indices
 from aether.parallel import default_workers
 from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites, gateway_sites, user_sites
+from aether.ship import ShipResult, simulate_ships
 from aether.timegrid import TimeGrid
 
 # on_progress(stage name, fraction of that stage done)
@@ -23,6 +24,7 @@ class Results:
     users: Sites
     gateways: Sites
     orbit: OrbitResult
+    ships: ShipResult
     wall_time_s: float
 
     def metrics(self) -> dict:
@@ -40,6 +42,8 @@ class Results:
                 "wall_time_s": round(self.wall_time_s, 3),
             },
             "spacecraft": self.orbit.summary(),
+            "ships": self.ships.metrics(),
+            "warnings": self.ships.warnings,
         }
 
 
@@ -54,8 +58,12 @@ def make_grid(scenario: Scenario) -> TimeGrid:
 
 
 def simulate(scenario: Scenario, workers: int | None = None,
-             on_progress: Progress | None = None) -> Results:
-    """Run every stage built so far over the scenario's time grid."""
+             on_progress: Progress | None = None, strict: bool = False) -> Results:
+    """Run every stage built so far over the scenario's time grid.
+
+    strict: a design warning (e.g. a battery short of the longest eclipse) becomes a
+    ScenarioError instead.
+    """
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
     grid = make_grid(scenario)
@@ -66,5 +74,6 @@ def simulate(scenario: Scenario, workers: int | None = None,
         orbits, grid, tracked, workers,
         on_progress=(lambda f: on_progress("orbit", f)) if on_progress else None,
     )
-    return Results(scenario, grid, orbits, users, gateways, orbit,
+    ships = simulate_ships(scenario, orbit, strict=strict)
+    return Results(scenario, grid, orbits, users, gateways, orbit, ships,
                    time.perf_counter() - started)

@@ -44,6 +44,32 @@ def orbit_section(results) -> Section:
     )
 
 
+def ship_section(results) -> Section:
+    from aether.ship.figures import ship_figures
+
+    rows = []
+    for name, m in results.ships.metrics().items():
+        rows.append((
+            name, f"{m['gpus']:,} {m['gpu']}", f"{m['power_w']['total'] / 1e6:.2f}",
+            f"{m['solar_array_m2']:,.0f}", f"{m['radiator_m2'] or 0:,.0f}", f"{m['battery_kwh']:,.0f}",
+            f"{m['energy_generated_kwh']:,.0f}", f"{m['energy_curtailed_kwh']:,.0f}",
+            f"{m['throttled_share']:.1%}", f"{m['mean_pflops']:,.0f} / {m['nominal_pflops']:,.0f}",
+            f"{m['min_soc']:.0%}", f"{m['max_radiator_temperature_c']:.1f}", m["verdict"],
+        ))
+    figures = ship_figures(results.ships, results.orbit) if results.ships.names else []
+    note = "Energy over the run; PFLOPS dense at the design's precision. The plots re-run one " \
+        "day with the longest and one with the shortest eclipse of the year."
+    if results.ships.warnings:
+        note += " Warnings: " + " | ".join(results.ships.warnings)
+    return Section(
+        title="Compute Ships: power, battery, heat and delivered compute",
+        header=("ship", "GPUs", "total MW", "array m2", "radiator m2", "battery kWh", "generated kWh",
+                "curtailed kWh", "throttled", "PFLOPS mean / nominal", "min SoC", "max radiator C",
+                "verdict"),
+        rows=rows, pngs=[plots.figure_png(f) for f in figures], note=note,
+    )
+
+
 def _section_html(section: Section) -> str:
     parts = [f"<h2>{html.escape(section.title)}</h2>"]
     if section.note:
@@ -107,6 +133,6 @@ def write_outputs(results, out_dir: Path) -> dict:
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
-    sections = [orbit_section(results)]
+    sections = [orbit_section(results), ship_section(results)]
     (out_dir / "report.html").write_text(report_html(results, sections))
     return metrics

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from aether.orbit.elements import altitude_from_mean_motion_km
+from aether.ship.design import ShipDesign
 
 # Below about 150 km an orbit decays within a day or two (Vallado 2013, section 8.6.2).
 MIN_ALTITUDE_KM = 150.0
@@ -166,6 +167,8 @@ class Spacecraft(_Model):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")]
     role: Literal["compute", "relay"] = "compute"
     orbit: Orbit
+    # The Compute Ship's hardware (compute role); None: the default design of aether.ship.
+    ship: ShipDesign | None = None
 
 
 class Site(_Model):

@@ -1,0 +1,96 @@
+"""The accelerator catalogue: GPUs as data, and the power-performance curve.
+
+Figures live in aether/data/accelerators.yaml, each with its source. Scenarios may
+define further accelerators (aether.ship.design.AcceleratorSpec).
+"""
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import yaml
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """One accelerator (per GPU figures)."""
+
+    name: str
+    bf16_dense_tflops: float
+    fp8_dense_tflops: float
+    hbm_gb: float
+    hbm_tb_s: float
+    board_power_w: float
+    server_overhead_w: float
+    server_mass_kg: float
+    min_power_fraction: float = 0.3
+    source: str = ""
+
+    def dense_tflops(self, precision: str = "bf16") -> float:
+        return self.fp8_dense_tflops if precision == "fp8" else self.bf16_dense_tflops
+
+    @property
+    def power_w(self) -> float:
+        """Board power plus the server overhead around it."""
+        return self.board_power_w + self.server_overhead_w
+
+
+@dataclass(frozen=True)
+class PowerCurve:
+    """Throughput fraction against power fraction, piecewise linear, through (0, 0)."""
+
+    power_fraction: np.ndarray
+    throughput_fraction: np.ndarray
+
+    def throughput(self, power_fraction: np.ndarray) -> np.ndarray:
+        """Fraction of nominal throughput at these GPU power fractions (clipped to [0, 1])."""
+        p = np.clip(power_fraction, 0.0, 1.0)
+        return np.interp(p, self.power_fraction, self.throughput_fraction)
+
+
+def _data() -> dict:
+    text = resources.files("aether.data").joinpath("accelerators.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+@cache
+def catalogue() -> dict[str, Accelerator]:
+    """The built-in accelerators by name."""
+    return {name: Accelerator(name=name, **fields) for name, fields in _data()["accelerators"].items()}
+
+
+@cache
+def power_curve() -> PowerCurve:
+    """The built-in power-performance curve."""
+    c = _data()["power_performance_curve"]
+    return make_curve(c["power_fraction"], c["throughput_fraction"])
+
+
+def make_curve(power_fraction, throughput_fraction) -> PowerCurve:
+    p = np.asarray(power_fraction, float)
+    t = np.asarray(throughput_fraction, float)
+    if p.shape != t.shape or p.size < 2:
+        raise ValueError("power_fraction and throughput_fraction need the same length, at least 2")
+    if np.any(np.diff(p) <= 0) or np.any(np.diff(t) < 0):
+        raise ValueError("the curve must rise: power_fraction strictly, throughput_fraction not falling")
+    if p[0] < 0 or p[-1] > 1 or t[0] < 0 or t[-1] > 1:
+        raise ValueError("curve points must lie within [0, 1]")
+    if p[0] > 0:
+        p, t = np.concatenate([[0.0], p]), np.concatenate([[0.0], t])
+    return PowerCurve(p, t)
+
+
+def known_names() -> list[str]:
+    return sorted(catalogue())
+
+
+def lookup(name: str) -> Accelerator:
+    """A built-in accelerator by name (case-insensitive); KeyError naming the known ones."""
+    table = {k.lower(): v for k, v in catalogue().items()}
+    try:
+        return table[name.lower()]
+    except KeyError:
+        raise KeyError(
+            f"unknown accelerator {name!r} (allowed: {', '.join(known_names())})"
+        ) from None

@@ -1,0 +1,63 @@
+"""`aether size`: the ship model run backwards for N GPUs of a model in an orbit."""
+
+import json
+from typing import Annotated
+
+import typer
+
+from aether.ship.catalogue import known_names, lookup
+
+
+def _fail(message: str):
+    typer.echo(f"aether size: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def size(
+    gpu: Annotated[str, typer.Option("--gpu", help=f"Accelerator model ({', '.join(known_names())}).")],
+    gpus: Annotated[int, typer.Option("--gpus", help="Number of GPUs on the ship.")],
+    altitude_km: Annotated[float, typer.Option("--altitude-km", help="Circular orbit altitude.")] = 650.0,
+    ltan_h: Annotated[float, typer.Option(
+        "--ltan-h", help="Sun-synchronous orbit: local time of the ascending node (18 = dawn-dusk).")] = 18.0,
+    payload_t: Annotated[float, typer.Option(
+        "--payload-t", help="Tonnes per launch (Starship: 100-150 t).")] = 100.0,
+    json_output: Annotated[bool, typer.Option("--json", help="Print only the JSON result.")] = False,
+):
+    """Solar array, radiator, battery, mass and launches for a Compute Ship."""
+    from aether.ship.sizing import size_ship
+
+    try:
+        lookup(gpu)
+    except KeyError as error:
+        _fail(f"--gpu: {error.args[0]}")
+    checks = [
+        (gpus >= 1, f"--gpus: {gpus} (allowed: 1 or more)"),
+        (gpus <= 10_000_000, f"--gpus: {gpus} (allowed: up to 10,000,000)"),
+        (150 <= altitude_km <= 5900, f"--altitude-km: {altitude_km:g} (allowed: 150 to 5900 km)"),
+        (0 <= ltan_h < 24, f"--ltan-h: {ltan_h:g} (allowed: 0 to 24 h)"),
+        (0 < payload_t <= 1000, f"--payload-t: {payload_t:g} (allowed: above 0, up to 1000 t)"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            _fail(message)
+    result = size_ship(gpu, gpus, altitude_km, ltan_h, payload_t)
+    data = result.to_dict()
+    if json_output:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    m = data["mass_kg"]
+    lines = [
+        f"{gpus:,} x {result.gpu} at {altitude_km:g} km, sun-synchronous LTAN {ltan_h:g} h",
+        f"  power        IT {data['power_w']['it'] / 1e6:.2f} MW, total {data['power_w']['total'] / 1e6:.2f} MW"
+        f" (nominal {result.nominal_pflops:,.0f} PFLOPS)",
+        f"  eclipse      longest {result.max_eclipse_min:.1f} min, sunlit {result.sunlit_fraction:.1%} of the year",
+        f"  solar array  {result.solar_array_m2:,.0f} m2",
+        "  radiator     " + (f"{result.radiator_m2:,.0f} m2" if result.radiator_m2 is not None else "none closes"),
+        f"  battery      {result.battery_kwh:,.0f} kWh",
+        "  mass         " + ", ".join(f"{k} {v / 1000:,.1f} t" for k, v in m.items() if k != "total")
+        + f"; total {m['total'] / 1000:,.1f} t",
+        f"  launches     {result.launches if result.launches is not None else '-'} "
+        f"at {payload_t:g} t each",
+        f"  verdict      {result.verdict}",
+    ]
+    typer.echo("\n".join(lines))

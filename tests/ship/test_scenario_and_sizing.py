@@ -1,0 +1,144 @@
+"""Ship designs in scenario files, the ship stage on a propagated orbit, sizing and `size`."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from aether.orbit.build import build_orbits
+from aether.orbit.stage import run_orbit_stage, tracked_indices
+from aether.scenario import ScenarioError, parse_scenario
+from aether.ship import ShipWarning, simulate_ships, size_ship
+from aether.ship.cli import size
+from aether.timegrid import TimeGrid
+
+
+def scenario(ship=None, hours=3.0, **orbit):
+    craft = {"name": "ship", "role": "compute",
+             "orbit": {"kind": "sun_synchronous", "altitude_km": 650, "ltan_h": 18, **orbit}}
+    if ship is not None:
+        craft["ship"] = ship
+    data = {"name": "t", "run": {"start": "2026-06-21T00:00:00Z", "duration_h": hours, "step_s": 30},
+            "spacecraft": [craft]}
+    return parse_scenario(data, "t.yaml", Path("."))
+
+
+def orbit_result(sc):
+    orbits = build_orbits(sc)
+    grid = TimeGrid.from_duration(sc.run.start, sc.run.duration_h * 3600, sc.run.step_s)
+    return run_orbit_stage(orbits, grid, tracked_indices(orbits, ["ship"]))
+
+
+@pytest.mark.parametrize("ship, field", [
+    ({"solar": {"efficiency": 1.2}}, "spacecraft[0].ship.solar.efficiency"),
+    ({"radiator": {"area_m2": -5}}, "spacecraft[0].ship.radiator.area_m2"),
+    ({"battery": {"depth_of_discharge": 0}}, "spacecraft[0].ship.battery.depth_of_discharge"),
+    ({"gpus": 0}, "spacecraft[0].ship.gpus"),
+])
+def test_bad_ship_fields_name_file_and_field(ship, field):
+    with pytest.raises(ScenarioError) as error:
+        scenario(ship)
+    assert len(error.value.problems) == 1
+    assert error.value.problems[0].startswith(f"t.yaml: {field}: ")
+
+
+def test_unknown_accelerator_lists_known_ones():
+    with pytest.raises(ScenarioError) as error:
+        scenario({"gpu": "TPU-v9"})
+    line = error.value.problems[0]
+    assert line.startswith("t.yaml: spacecraft[0].ship.gpu")
+    assert "H100-SXM" in line and "B200" in line and "GB200" in line
+
+
+def test_accelerator_defined_in_scenario():
+    sc = scenario({"gpus": 100, "gpu": {"name": "X1", "bf16_dense_tflops": 500,
+                                        "board_power_w": 400, "server_overhead_w": 100}})
+    result = simulate_ships(sc, orbit_result(sc))
+    m = result.metrics()["ship"]
+    assert m["gpu"] == "X1" and m["nominal_pflops"] == pytest.approx(50.0)
+    assert m["power_w"]["it"] == pytest.approx(100 * 500)
+
+
+def test_stage_on_propagated_orbit_conserves_energy_and_is_json():
+    sc = scenario({"gpus": 1000})
+    result = simulate_ships(sc, orbit_result(sc))
+    m = result.metrics()["ship"]
+    json.dumps(result.metrics())
+    total = (m["energy_used_kwh"] + m["energy_stored_kwh"] + m["energy_battery_loss_kwh"]
+             + m["energy_curtailed_kwh"])
+    assert total == pytest.approx(m["energy_generated_kwh"], rel=1e-3)
+    assert m["min_soc"] < 1.0  # June solstice: inside the eclipse season
+    assert m["throttled_share"] == 0.0
+    assert result.warnings == []
+
+
+def test_battery_too_small_warns_with_numbers_or_fails_strict():
+    sc = scenario({"gpus": 1000, "battery": {"capacity_kwh": 50}})
+    orbits = orbit_result(sc)
+    with pytest.warns(ShipWarning, match=r"battery too small for the longest eclipse \(\d+\.\d min\)"):
+        result = simulate_ships(sc, orbits)
+    assert "kWh usable against" in result.warnings[0]
+    with pytest.raises(ScenarioError) as error:
+        simulate_ships(sc, orbits, strict=True)
+    assert error.value.problems[0].startswith("t.yaml: spacecraft[0].ship.battery.capacity_kwh: ")
+
+
+def test_size_ship_keys_and_consistency():
+    r = size_ship("B200", 10_000).to_dict()
+    for key in ("solar_array_m2", "radiator_m2", "battery_kwh", "launches"):
+        assert isinstance(r[key], int | float) and r[key] > 0
+    assert set(r["power_w"]) >= {"it", "total"}
+    parts = {"solar_array", "radiator", "battery", "compute", "structure", "shielding"}
+    assert parts <= set(r["mass_kg"])
+    assert r["mass_kg"]["total"] == pytest.approx(sum(r["mass_kg"][p] for p in parts))
+    assert r["launches"] == math.ceil(r["mass_kg"]["total"] / 100_000)
+    assert r["verdict"] == "closes"
+    # More payload per launch never needs more launches.
+    assert size_ship("B200", 10_000, payload_t=150).launches <= r["launches"]
+
+
+def test_design_that_cannot_close_gets_a_verdict_not_nan():
+    from aether.ship.design import ShipDesign
+
+    cold = ShipDesign(radiator={"design_temperature_c": -100.0, "sun_incidence_cos": 1.0})
+    r = size_ship("H100-SXM", 1000, design=cold)
+    assert r.verdict.startswith("does not close")
+    assert r.radiator_m2 is None and r.launches is None
+    text = json.dumps(r.to_dict())
+    assert "NaN" not in text and "Infinity" not in text
+
+
+def test_size_command():
+    app = typer.Typer()
+    app.command()(size)
+
+    @app.command()
+    def other():  # a second command keeps `size` a subcommand, as in `aether size`
+        pass
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["size", "--gpu", "H100-SXM", "--gpus", "1000", "--json"])
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(ok.stdout)
+    assert data["power_w"]["it"] == pytest.approx(1000 * 1275)
+    bad = runner.invoke(app, ["size", "--gpu", "TPU-v9", "--gpus", "10"])
+    assert bad.exit_code == 2
+    assert "H100-SXM" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert runner.invoke(app, ["size", "--gpu", "B200", "--gpus", "-3"]).exit_code == 2
+    assert runner.invoke(app, ["size", "--gpu", "B200", "--gpus", "3", "--altitude-km", "50"]).exit_code == 2
+
+
+def test_project_aether_preset_is_sized_by_aether_size():
+    # The preset's hardware must cover what the sizing model asks for its orbit, within
+    # the rounding stated in the preset (at most 1 % above).
+    from aether.scenario import load_scenario
+    from aether.ship import size_ship
+
+    ship = load_scenario("project-aether").spacecraft[0].ship
+    sized = size_ship("B200", 10_000, altitude_km=650, ltan_h=18.0)
+    for given, needed in [(ship.solar.area_m2, sized.solar_array_m2), (ship.radiator.area_m2, sized.radiator_m2),
+                          (ship.battery.capacity_kwh, sized.battery_kwh)]:
+        assert needed <= given <= needed * 1.01

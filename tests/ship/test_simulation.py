@@ -1,0 +1,120 @@
+"""The ship's energy and heat balance over time."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aether.ship import radiator as rad
+from aether.ship.stage import run_ships
+from aether.ship.synthetic import circular_shadow
+from tests.ship.conftest import ECLIPSE_S, PERIOD_S, make_spec
+
+STEP_S = 10.0
+DAYS = 2
+N = int(DAYS * 86400 / STEP_S)
+
+
+def eclipsing(n=N, eclipse_s=ECLIPSE_S):
+    return circular_shadow(n, STEP_S, PERIOD_S, eclipse_s), np.full((n, 1), 70.0)
+
+
+def closure(result):
+    e = result.energy_j
+    generated = e["generated_j"]
+    accounted = e["used_j"] + e["stored_j"] + e["battery_loss_j"] + e["curtailed_j"]
+    return np.abs(accounted - generated) / generated
+
+
+def test_energy_conserved_over_a_run(envelope):
+    spec = make_spec(envelope)
+    result = run_ships([spec], *eclipsing(), STEP_S)
+    assert closure(result)[0] < 1e-3
+    m = result.metrics()["ship"]
+    assert m["energy_curtailed_kwh"] > 0 and m["energy_battery_loss_kwh"] > 0
+    assert m["min_soc"] < 1.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(battery_kwh=st.floats(1.0, 5000.0), solar_m2=st.floats(100.0, 20000.0),
+       radiator_m2=st.floats(100.0, 5000.0), eclipse_min=st.floats(0.0, 35.0))
+def test_energy_conserved_for_any_design(battery_kwh, solar_m2, radiator_m2, eclipse_min):
+    from aether.ship.sizing import OrbitEnvelope
+
+    env = OrbitEnvelope(PERIOD_S, eclipse_min * 60, 1.0, 0.8)
+    spec = make_spec(env, solar={"area_m2": solar_m2}, battery={"capacity_kwh": battery_kwh},
+                     radiator={"area_m2": radiator_m2})
+    result = run_ships([spec], *eclipsing(2000, eclipse_min * 60), STEP_S)
+    assert closure(result)[0] < 1e-3
+    soc = result.soc[:, 0]
+    assert soc.min() >= 1 - spec.design.battery.depth_of_discharge - 1e-9
+    assert soc.max() <= 1 + 1e-9
+    limit = spec.design.radiator_limit_c
+    assert result.temperature_c.max() <= max(limit, result.temperature_c[0, 0]) + 1e-6
+    assert np.all((result.fraction >= 0) & (result.fraction <= 1))
+
+
+def test_permanent_sunlight_never_touches_battery(envelope):
+    spec = make_spec(envelope)
+    sunlit = np.ones((N, 1))
+    result = run_ships([spec], sunlit, np.full((N, 1), 80.0), STEP_S)
+    assert np.all(result.soc == 1.0)
+    assert result.energy_j["stored_j"][0] == 0.0
+    assert result.energy_j["battery_loss_j"][0] == 0.0
+    assert np.all(result.fraction == 1.0)
+
+
+def test_sized_ship_delivers_full_compute_through_longest_eclipse(envelope):
+    spec = make_spec(envelope)
+    result = run_ships([spec], *eclipsing(), STEP_S)
+    m = result.metrics()["ship"]
+    assert m["throttled_share"] == 0.0
+    assert m["mean_pflops"] == pytest.approx(m["nominal_pflops"])
+    assert m["max_radiator_temperature_c"] <= spec.design.radiator_limit_c
+
+
+def test_small_radiator_throttles_and_holds_the_limit(envelope):
+    spec = make_spec(envelope, radiator={"area_m2": 500.0})  # about half of what 1000 B200 need
+    result = run_ships([spec], np.ones((N, 1)), np.full((N, 1), 80.0), STEP_S)
+    limit = spec.design.radiator_limit_c
+    assert result.temperature_c.max() <= limit + 1e-6
+    assert result.temperature_c[-1, 0] == pytest.approx(limit, abs=0.01)
+    m = result.metrics()["ship"]
+    assert 0 < m["mean_fraction_of_nominal"] < 1 and m["throttled_share"] > 0.9
+    # At the limit the load is what the panel rejects: Stefan-Boltzmann minus absorbed.
+    r = spec.design.radiator
+    absorbed = rad.absorbed_w_m2(r.solar_absorptivity, r.ir_absorptivity, r.earth_view_factor,
+                                 r.sun_incidence_cos, 1.0)
+    reject = 500.0 * rad.net_rejection_w_m2(rad.c_to_k(limit), r.emissivity, r.sides, absorbed)
+    assert result.load_w[-1, 0] == pytest.approx(float(reject), rel=1e-3)
+
+
+def test_temperature_relaxes_to_stefan_boltzmann_equilibrium(envelope):
+    spec = make_spec(envelope, radiator={"area_m2": 5000.0, "initial_temperature_c": -50.0})
+    result = run_ships([spec], np.ones((N, 1)), np.full((N, 1), 80.0), STEP_S)
+    r = spec.design.radiator
+    absorbed = rad.absorbed_w_m2(r.solar_absorptivity, r.ir_absorptivity, r.earth_view_factor,
+                                 r.sun_incidence_cos, 1.0)
+    load = spec.hardware.total_w
+    expected = rad.k_to_c(rad.equilibrium_temperature_k(load / 5000.0, absorbed, r.emissivity, 2))
+    assert result.temperature_c[-1, 0] == pytest.approx(float(expected), abs=0.01)
+    assert result.temperature_c[0, 0] < result.temperature_c[100, 0]
+
+
+def test_small_battery_caps_eclipse_load(envelope):
+    spec = make_spec(envelope, battery={"capacity_kwh": 100.0})
+    result = run_ships([spec], *eclipsing(), STEP_S)
+    shadow = eclipsing()[0][:, 0] < 1
+    assert result.fraction[shadow, 0].max() < 0.5
+    assert np.all(result.fraction[~shadow, 0] == 1.0)
+    assert result.soc.min() >= 1 - spec.design.battery.depth_of_discharge - 1e-9
+
+
+def test_ships_are_independent(envelope):
+    a = make_spec(envelope)
+    b = make_spec(envelope, battery={"capacity_kwh": 50.0}, radiator={"area_m2": 300.0})
+    sunlit, beta = eclipsing(3000)
+    both = run_ships([a, b], np.hstack([sunlit, sunlit]), np.hstack([beta, beta]), STEP_S)
+    alone = run_ships([b], sunlit, beta, STEP_S)
+    np.testing.assert_allclose(both.load_w[:, 1], alone.load_w[:, 0])
+    np.testing.assert_allclose(both.temperature_c[:, 1], alone.temperature_c[:, 0])

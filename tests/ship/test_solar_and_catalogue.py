@@ -1,0 +1,59 @@
+"""Solar array output and the accelerator catalogue against published figures."""
+
+import numpy as np
+import pytest
+
+from aether.ship import catalogue
+from aether.ship.solar import array_power_w, cosine_factor
+
+
+def test_starlink_v2_mini_array_28_kw():
+    # Suncatcher (arXiv 2511.19468): 105 m^2 x 22% x 1.361 kW/m^2 x 0.9 packing = 28 kW.
+    power = array_power_w(105.0, 0.22, 0.9, solar_constant_w_m2=1361.0)
+    assert power / 1000 == pytest.approx(28.0, abs=0.5)
+
+
+def test_shadow_and_cosine():
+    assert array_power_w(100.0, 0.3, 0.9, sunlit=0.0) == 0.0
+    assert cosine_factor("orbit_normal", 90.0) == pytest.approx(1.0)
+    assert cosine_factor("orbit_normal", 0.0) == pytest.approx(0.0)
+    assert cosine_factor("single_axis", 60.0) == pytest.approx(0.5)
+    assert np.all(cosine_factor("tracking", np.array([0.0, 45.0, 90.0])) == 1.0)
+
+
+@pytest.mark.parametrize("kwargs", [{"efficiency": 1.2}, {"area_m2": -1.0}, {"packing_factor": 1.5}])
+def test_bad_array_input(kwargs):
+    args = {"area_m2": 10.0, "efficiency": 0.3, "packing_factor": 0.9, **kwargs}
+    with pytest.raises(ValueError):
+        array_power_w(**args)
+
+
+def test_catalogue_matches_references():
+    # REFERENCES.md: H100 SXM 989 TFLOPS, 80 GB, 3.35 TB/s, 700 W; B200 2.25 PFLOPS,
+    # 192 GB, 8 TB/s, 1000 W; GB200 NVL72: 72 GPUs, about 120 kW.
+    h100, b200, gb200 = (catalogue.lookup(n) for n in ("H100-SXM", "B200", "GB200"))
+    assert (h100.bf16_dense_tflops, h100.hbm_gb, h100.hbm_tb_s, h100.board_power_w) == (
+        989, 80, 3.35, 700)
+    assert (b200.bf16_dense_tflops, b200.hbm_gb, b200.hbm_tb_s, b200.board_power_w) == (
+        2250, 192, 8.0, 1000)
+    assert 72 * gb200.power_w / 1000 == pytest.approx(120, rel=0.02)
+    for acc in (h100, b200, gb200):
+        assert acc.fp8_dense_tflops == pytest.approx(2 * acc.bf16_dense_tflops, rel=1e-3)
+
+
+def test_unknown_accelerator_lists_known():
+    with pytest.raises(KeyError) as error:
+        catalogue.lookup("TPU-v9")
+    for name in ("H100-SXM", "B200", "GB200"):
+        assert name in str(error.value)
+
+
+def test_power_curve_shape():
+    curve = catalogue.power_curve()
+    p = np.linspace(0, 1, 101)
+    t = curve.throughput(p)
+    assert t[0] == 0.0 and t[-1] == 1.0
+    assert np.all(np.diff(t) >= 0)
+    assert np.all(t >= p - 1e-12)  # capping power never loses more than proportionally
+    with pytest.raises(ValueError):
+        catalogue.make_curve([0.5, 0.4], [0.5, 0.6])
