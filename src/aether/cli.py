@@ -166,9 +166,11 @@ def orbit(
 
 def _register_capabilities() -> None:
     """Each capability's own command, defined beside its model."""
+    from aether.fleet.cli import cost
     from aether.ship.cli import size
 
     app.command("size")(user_errors(size))
+    app.command("cost")(user_errors(cost))
 
 
 _register_capabilities()

@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aether.fleet import FleetResult, plan_fleet, summary_from_hardware
 from aether.orbit.build import OrbitSet, build_orbits
 from aether.orbit.stage import OrbitResult, run_orbit_stage, tracked_indices
 from aether.parallel import default_workers
@@ -25,6 +26,7 @@ class Results:
     gateways: Sites
     orbit: OrbitResult
     ships: ShipResult
+    fleet: FleetResult | None
     wall_time_s: float
 
     def metrics(self) -> dict:
@@ -43,6 +45,7 @@ class Results:
             },
             "spacecraft": self.orbit.summary(),
             "ships": self.ships.metrics(),
+            **(self.fleet.metrics() if self.fleet else {}),
             "warnings": self.ships.warnings,
         }
 
@@ -75,5 +78,28 @@ def simulate(scenario: Scenario, workers: int | None = None,
         on_progress=(lambda f: on_progress("orbit", f)) if on_progress else None,
     )
     ships = simulate_ships(scenario, orbit, strict=strict)
-    return Results(scenario, grid, orbits, users, gateways, orbit, ships,
+    fleet = plan_scenario_fleet(scenario, ships)
+    return Results(scenario, grid, orbits, users, gateways, orbit, ships, fleet,
                    time.perf_counter() - started)
+
+
+def plan_scenario_fleet(scenario: Scenario, ships: ShipResult) -> FleetResult | None:
+    """The scenario's fleet plan, built from its first Compute Ship as the ship stage sized
+    and ran it (mean delivered share of nominal compute over the run). None without ships."""
+    if not ships.names:
+        return None
+    spec = ships.specs[0]
+    delivered = float(ships.fraction[:, 0].mean())
+    summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9))
+    return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc)
+
+
+def simulate_compute_ships(scenario: Scenario, workers: int | None = None,
+                           strict: bool = False) -> tuple[OrbitResult, ShipResult]:
+    """The orbit and ship stages for the Compute Ships alone (no relays): quick, for
+    commands that need only the ships (aether cost)."""
+    orbits = build_orbits(scenario).select(compute_groups(scenario))
+    grid = make_grid(scenario)
+    orbit = run_orbit_stage(orbits, grid, tracked_indices(orbits, orbits.group_names),
+                            default_workers() if workers is None else workers)
+    return orbit, simulate_ships(scenario, orbit, strict=strict)

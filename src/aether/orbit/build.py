@@ -40,6 +40,16 @@ class OrbitSet:
     def members(self, group: str) -> np.ndarray:
         return np.flatnonzero(self.group_of == self.group_names.index(group))
 
+    def select(self, groups: list[str]) -> "OrbitSet":
+        """The satellites of the named entries only (e.g. the Compute Ships without relays)."""
+        keep = np.concatenate([self.members(g) for g in groups]) if groups else np.zeros(0, int)
+        return OrbitSet(
+            names=[self.names[i] for i in keep], group_names=list(groups),
+            group_of=np.array([groups.index(self.group_names[self.group_of[i]]) for i in keep], int),
+            satrecs=[self.satrecs[i] for i in keep],
+            derived={g: self.derived[g] for g in groups},
+        )
+
 
 def _reference(orbit: CircularOrbit | SunSynchronousOrbit, epoch) -> tuple[elements.MeanElements, dict]:
     if isinstance(orbit, SunSynchronousOrbit):

@@ -70,6 +70,32 @@ def ship_section(results) -> Section:
     )
 
 
+def fleet_section(results) -> Section:
+    from aether.fleet.figures import fleet_figures
+
+    m = results.fleet.metrics()
+    c, sus = m["cost"], m["sustainability"]
+    money = lambda x: "n/a" if x is None else f"${x:,.2f}"  # noqa: E731
+    breakeven = c["breakeven_launch_usd_per_kg"]
+    rows = [
+        ("cost per delivered GPU-hour", money(c["orbit"]["usd_per_gpu_hour"]), money(c["ground"]["usd_per_gpu_hour"])),
+        ("cost per million tokens", money(c["orbit"]["usd_per_million_tokens"]),
+         money(c["ground"]["usd_per_million_tokens"])),
+        ("energy MWh", f"{sus['orbit']['energy_mwh']:,.0f}", f"{sus['ground']['energy_mwh']:,.0f}"),
+        ("water m3", f"{sus['orbit']['water_m3']:,.0f}", f"{sus['ground']['water_m3']:,.0f}"),
+        ("CO2 t", f"{sus['orbit']['co2_t']:,.0f}", f"{sus['ground']['co2_t']:,.0f}"),
+    ]
+    note = (f"{results.scenario.fleet.ships} ship(s) over {results.scenario.fleet.years} years; "
+            f"{c['launches']} launches at a mean ${c['mean_launch_usd_per_kg']:,.0f}/kg; launched power "
+            f"${c['launched_power_usd_per_kw_year']:,.0f}/kW/yr (Suncatcher's definition). Break-even launch "
+            f"price: {'none' if breakeven is None else f'${breakeven:,.0f}/kg'} ({c['breakeven_verdict']}).")
+    return Section(
+        title="Fleet, cost and sustainability against a ground data centre",
+        header=("figure", "orbit", "ground"), rows=rows, note=note,
+        pngs=[plots.figure_png(f) for f in fleet_figures(results.fleet)],
+    )
+
+
 def _section_html(section: Section) -> str:
     parts = [f"<h2>{html.escape(section.title)}</h2>"]
     if section.note:
@@ -134,5 +160,7 @@ def write_outputs(results, out_dir: Path) -> dict:
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
     sections = [orbit_section(results), ship_section(results)]
+    if results.fleet is not None:
+        sections.append(fleet_section(results))
     (out_dir / "report.html").write_text(report_html(results, sections))
     return metrics

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aether.fleet.schema import CostSettings, FleetSettings, GroundSettings
 from aether.orbit.elements import altitude_from_mean_motion_km
 from aether.ship.design import ShipDesign
 
@@ -222,6 +223,10 @@ class Scenario(_Model):
     run: Run
     spacecraft: Annotated[list[Spacecraft], Field(min_length=1)]
     ground: Ground = Ground()
+    # The fleet over the years, its cost, and the terrestrial data centre it is compared with.
+    fleet: FleetSettings = FleetSettings()
+    cost: CostSettings = CostSettings()
+    ground_dc: GroundSettings = GroundSettings()
     # Folder the scenario came from: relative file names (TLEs, CSVs) resolve against it.
     base_dir: Path = Path(".")
     # Where the scenario came from (a path or "preset NAME"), for messages about its files.

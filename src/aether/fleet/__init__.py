@@ -1,0 +1,31 @@
+"""Fleet, cost and sustainability: launches, ageing and replacement over the years, the
+levelised cost per GPU-hour against a terrestrial data centre, and energy, water, carbon.
+
+Public API: `plan_fleet(ship, fleet, cost, ground) -> FleetResult` (with `.metrics()`),
+the settings models, `ShipSummary` and the launch-price formulas. Figures live in
+`aether.fleet.figures` (they import matplotlib).
+"""
+
+from aether.fleet.defaults import default_sources
+from aether.fleet.launch import (
+    launched_power_usd_per_kw_year,
+    wright_mean_price_usd_per_kg,
+    wright_price_usd_per_kg,
+)
+from aether.fleet.result import FleetResult, plan_fleet
+from aether.fleet.schema import (
+    CostSettings,
+    FixedLaunchPrice,
+    FleetSettings,
+    GroundSettings,
+    WrightLaunchPrice,
+)
+from aether.fleet.ship import ShipSummary, default_ship_summary, summary_from_hardware
+from aether.fleet.starcloud import starcloud_comparison
+
+__all__ = [
+    "CostSettings", "FixedLaunchPrice", "FleetResult", "FleetSettings", "GroundSettings",
+    "ShipSummary", "WrightLaunchPrice", "default_ship_summary", "default_sources",
+    "launched_power_usd_per_kw_year", "plan_fleet", "starcloud_comparison",
+    "summary_from_hardware", "wright_mean_price_usd_per_kg", "wright_price_usd_per_kg",
+]
