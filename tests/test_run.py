@@ -19,6 +19,10 @@ def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
     assert metrics == json.loads((out / "metrics.json").read_text())
     assert metrics["run"]["steps"] == 2 * 3600 // 30 + 1
     assert set(metrics["spacecraft"]) == {"ship", "relays"}
+    site = next(iter(metrics["network"]["sites"].values()))
+    assert set(site) >= {"rtt_p50_ms", "rtt_p95_ms", "rtt_max_ms", "reachable_fraction", "fibre_rtt_ms"}
+    assert set(metrics["ships"]["ship"]) >= {"energy_generated_kwh", "mean_pflops", "min_soc"}
+    assert metrics["cost"]["orbit"]["usd_per_gpu_hour"] > 0
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 3
     rows = (out / "timeseries" / "ship.csv").read_text().splitlines()

@@ -108,11 +108,13 @@ def run(
 @user_errors
 def validate(scenario: Annotated[str, typer.Argument(help="YAML path or preset name")]):
     """Check a scenario; exit 0 when valid, else one line per problem and exit 2."""
+    from aether.network.mesh import mesh_pairs
     from aether.orbit.build import build_orbits
     from aether.scenario.sites import gateway_sites, user_sites
 
     loaded = load_scenario(scenario)
     orbits = build_orbits(loaded)
+    mesh_pairs(loaded, orbits)
     user_sites(loaded)
     gateway_sites(loaded)
     typer.echo(f"{scenario}: valid ({len(orbits)} satellites in {len(orbits.group_names)} entries)")
@@ -167,9 +169,11 @@ def orbit(
 def _register_capabilities() -> None:
     """Each capability's own command, defined beside its model."""
     from aether.fleet.cli import cost
+    from aether.network.cli import route
     from aether.ship.cli import size
 
     app.command("size")(user_errors(size))
+    app.command("route")(user_errors(route))
     app.command("cost")(user_errors(cost))
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aether.fleet import FleetResult, plan_fleet, summary_from_hardware
+from aether.network import NetworkResult, simulate_network
 from aether.orbit.build import OrbitSet, build_orbits
 from aether.orbit.stage import OrbitResult, run_orbit_stage, tracked_indices
 from aether.parallel import default_workers
@@ -26,6 +27,7 @@ class Results:
     gateways: Sites
     orbit: OrbitResult
     ships: ShipResult
+    network: NetworkResult
     fleet: FleetResult | None
     wall_time_s: float
 
@@ -45,6 +47,7 @@ class Results:
             },
             "spacecraft": self.orbit.summary(),
             "ships": self.ships.metrics(),
+            "network": self.network.metrics(),
             **(self.fleet.metrics() if self.fleet else {}),
             "warnings": self.ships.warnings,
         }
@@ -78,8 +81,12 @@ def simulate(scenario: Scenario, workers: int | None = None,
         on_progress=(lambda f: on_progress("orbit", f)) if on_progress else None,
     )
     ships = simulate_ships(scenario, orbit, strict=strict)
+    network = simulate_network(
+        scenario, orbits, grid, workers,
+        on_progress=(lambda f: on_progress("network", f)) if on_progress else None,
+    )
     fleet = plan_scenario_fleet(scenario, ships)
-    return Results(scenario, grid, orbits, users, gateways, orbit, ships, fleet,
+    return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, fleet,
                    time.perf_counter() - started)
 
 

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from aether.report import plots
 
 
@@ -67,6 +69,28 @@ def ship_section(results) -> Section:
                 "curtailed kWh", "throttled", "PFLOPS mean / nominal", "min SoC", "max radiator C",
                 "verdict"),
         rows=rows, pngs=[plots.figure_png(f) for f in figures], note=note,
+    )
+
+
+def network_section(results) -> Section:
+    from aether.network import network_figures
+
+    sites = results.network.metrics()["sites"]
+    ms = lambda x: "unreachable" if x is None else f"{x:.1f}"  # noqa: E731
+    rows = [(name, ms(m["rtt_p50_ms"]), ms(m["rtt_p95_ms"]), ms(m["rtt_max_ms"]),
+             f"{m['reachable_fraction']:.1%}", f"{m['fibre_rtt_ms']:.1f}", m["fibre_region"])
+            for name, m in sites.items()]
+    p50 = [m["rtt_p50_ms"] for m in sites.values() if m["rtt_p50_ms"] is not None]
+    fibre = [m["fibre_rtt_ms"] for m in sites.values()]
+    note = ("Round trip from each user site to the nearest Compute Ship through the relay mesh, "
+            "against fibre to the nearest cloud region. ")
+    if p50:
+        note += (f"Median over sites of the p50 round trip: {np.median(p50):.1f} ms in orbit, "
+                 f"{np.median(fibre):.1f} ms by fibre.")
+    return Section(
+        title="Network: round trips to the Compute Ships against fibre",
+        header=("site", "p50 ms", "p95 ms", "max ms", "reachable", "fibre ms", "nearest region"),
+        rows=rows, note=note, pngs=[plots.figure_png(f) for f in network_figures(results.network)],
     )
 
 
@@ -159,7 +183,7 @@ def write_outputs(results, out_dir: Path) -> dict:
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
-    sections = [orbit_section(results), ship_section(results)]
+    sections = [orbit_section(results), ship_section(results), network_section(results)]
     if results.fleet is not None:
         sections.append(fleet_section(results))
     (out_dir / "report.html").write_text(report_html(results, sections))

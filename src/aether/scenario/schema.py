@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from aether.fleet.schema import CostSettings, FleetSettings, GroundSettings
+from aether.network.settings import NetworkSettings
 from aether.orbit.elements import altitude_from_mean_motion_km
 from aether.ship.design import ShipDesign
 
@@ -223,6 +224,7 @@ class Scenario(_Model):
     run: Run
     spacecraft: Annotated[list[Spacecraft], Field(min_length=1)]
     ground: Ground = Ground()
+    network: NetworkSettings = NetworkSettings()
     # The fleet over the years, its cost, and the terrestrial data centre it is compared with.
     fleet: FleetSettings = FleetSettings()
     cost: CostSettings = CostSettings()

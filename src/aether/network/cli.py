@@ -1,0 +1,51 @@
+"""`aether route SCENARIO SRC DST [--json]`: round trip and path between two named
+endpoints (user sites, gateways or satellites) at every step of the run.
+
+The lead's aether.cli registers `route` as a command.
+"""
+
+import json
+import sys
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from aether.scenario import ScenarioError, load_scenario
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(2)
+
+
+def route(
+    scenario: Annotated[str, typer.Argument(help="YAML path or preset name")],
+    src: Annotated[str, typer.Argument(help="site, gateway or satellite name")],
+    dst: Annotated[str, typer.Argument(help="site, gateway or satellite name")],
+    json_output: bool = typer.Option(False, "--json", help="print only the JSON"),
+):
+    """Round trip and path between two endpoints at every step of the run."""
+    from aether.network.stage import route_samples
+    from aether.parallel import default_workers
+
+    try:
+        result = route_samples(load_scenario(scenario), src, dst, workers=default_workers())
+    except ScenarioError as error:
+        _fail(error.problems)
+    except ValueError as error:  # unknown endpoint names, with close matches
+        _fail([f"{scenario}: {error}"])
+    if json_output:
+        json.dump(result.to_json(), sys.stdout)
+        sys.stdout.write("\n")
+        return
+    reached = [r for r in result.rtt_ms if r is not None]
+    typer.echo(f"{src} -> {dst}: {len(result.t_s)} steps, reachable "
+               f"{len(reached) / max(1, len(result.t_s)):.1%}, path changes {result.path_changes}")
+    if reached:
+        p50, p95 = np.percentile(reached, [50, 95])
+        typer.echo(f"round trip ms: min {min(reached):.2f}  p50 {p50:.2f}  p95 {p95:.2f}  "
+                   f"max {max(reached):.2f}")
+        first = next(p for p in result.paths if p)
+        typer.echo(f"first path ({len(first) - 1} hops): {' > '.join(first)}")

@@ -1,0 +1,74 @@
+"""Figures for the network section: a map of round trips and a CDF against fibre."""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from aether.network.stage import NetworkResult
+
+
+def _coastlines(ax) -> None:
+    try:
+        from aether.report.coastlines import draw_coastlines
+    except ImportError:  # the report package is optional for this module
+        return
+    draw_coastlines(ax)
+
+
+def rtt_map(result: NetworkResult) -> Figure:
+    """User sites coloured by median round trip to the nearest Compute Ship; gateways and
+    data centres, with a line from each site to its nearest data centre."""
+    fig = Figure(figsize=(11, 5.6))
+    ax = fig.add_subplot()
+    _coastlines(ax)
+    reach = np.isfinite(result.rtt_ms)
+    median = np.full(len(result.site_names), np.nan)
+    for k in np.flatnonzero(reach.any(0)):
+        median[k] = np.median(result.rtt_ms[reach[:, k], k])
+    ax.scatter(result.centre_lon_deg, result.centre_lat_deg, s=18, marker="s", c="0.4",
+               label="cloud regions (fibre baseline)", zorder=2)
+    if len(result.gateway_names):
+        ax.scatter(result.gateway_lon_deg, result.gateway_lat_deg, s=40, marker="^",
+                   c="tab:green", label="gateways", zorder=3)
+    ok = np.isfinite(median)
+    if ok.any():
+        points = ax.scatter(result.lon_deg[ok], result.lat_deg[ok], c=median[ok], s=16,
+                            cmap="viridis", zorder=4, label="user sites (median RTT)")
+        fig.colorbar(points, ax=ax, label="median RTT to nearest Compute Ship (ms)", shrink=0.8)
+    if (~ok).any():
+        ax.scatter(result.lon_deg[~ok], result.lat_deg[~ok], s=16, marker="x", c="tab:red",
+                   zorder=4, label="never reachable")
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-90, 90)
+    ax.set_xlabel("longitude (deg)")
+    ax.set_ylabel("latitude (deg)")
+    ax.set_title("Round trip to the nearest Compute Ship")
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def rtt_cdf(result: NetworkResult) -> Figure:
+    """CDF over sites and steps of the round trip to the nearest Compute Ship, beside the
+    CDF over sites of the fibre round trip to the nearest data centre."""
+    fig = Figure(figsize=(7, 4.5))
+    ax = fig.add_subplot()
+    values = np.sort(result.rtt_ms[np.isfinite(result.rtt_ms)].astype(float))
+    if values.size:
+        ax.plot(values, np.arange(1, values.size + 1) / result.rtt_ms.size,
+                label="orbit: nearest Compute Ship (site-steps)")
+    fibre = np.sort(result.fibre_rtt_ms)
+    if fibre.size:
+        ax.plot(fibre, np.arange(1, fibre.size + 1) / fibre.size, label="fibre: nearest region (sites)")
+    ax.set_xlabel("round-trip time (ms)")
+    ax.set_ylabel("share of samples")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.set_title("Round-trip time: orbit against fibre (unreachable counts as never arriving)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def network_figures(result: NetworkResult) -> list[Figure]:
+    """[map, CDF] for the report."""
+    return [rtt_map(result), rtt_cdf(result)]

@@ -1,0 +1,54 @@
+"""Shortest propagation-delay paths over a Snapshot (scipy.sparse.csgraph.dijkstra).
+
+Round trip = the one-way shortest delay there and back (links are symmetric), each way
+the light time over every hop plus the per-hop delay. Unreachable is NaN / None, never 0.
+"""
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+
+def one_way_ms(graph, sources, min_only: bool = False, predecessors: bool = False):
+    """Dijkstra from sources over a delay graph; inf where unreachable."""
+    return dijkstra(graph, directed=True, indices=sources, min_only=min_only,
+                    return_predecessors=predecessors)
+
+
+def rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """[source, target] round trips in ms, NaN where unreachable."""
+    dist = dijkstra(graph, directed=True, indices=np.asarray(sources))
+    out = 2.0 * dist[:, np.asarray(targets)]
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def nearest_rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """[target] round trip to the nearest of sources, NaN where none is reachable."""
+    if len(sources) == 0:
+        return np.full(len(targets), np.nan)
+    dist = dijkstra(graph, directed=True, indices=np.asarray(sources), min_only=True)
+    out = 2.0 * dist[np.asarray(targets)]
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def path_nodes(predecessors: np.ndarray, source: int, target: int) -> list[int]:
+    """Node indices from source to target along a predecessor row; [] if unreachable."""
+    if source == target:
+        return [source]
+    if predecessors[target] < 0:
+        return []
+    path = [target]
+    node = target
+    while node != source:
+        node = int(predecessors[node])
+        path.append(node)
+    return path[::-1]
+
+
+def route(graph, source: int, target: int) -> tuple[float | None, list[int]]:
+    """(rtt_ms or None, path as node indices) from source to target."""
+    dist, pred = dijkstra(graph, directed=True, indices=source, return_predecessors=True)
+    if not np.isfinite(dist[target]):
+        return None, []
+    return 2.0 * float(dist[target]), path_nodes(pred, source, target)
