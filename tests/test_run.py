@@ -11,7 +11,10 @@ runner = CliRunner()
 
 
 def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
-    scenario = write_scenario(small_scenario())
+    data = small_scenario()
+    data["workload"] = {"training": [{"name": "llm-8b", "parameters": 8e9, "tokens": 2e11, "gpus": 1024}],
+                        "inference": {"demand": {"requests_per_day": 2e6}}}
+    scenario = write_scenario(data)
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(scenario), "--out", str(out), "--json", "--workers", "1"])
     assert result.exit_code == 0, result.output
@@ -23,6 +26,11 @@ def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
     assert set(site) >= {"rtt_p50_ms", "rtt_p95_ms", "rtt_max_ms", "reachable_fraction", "fibre_rtt_ms"}
     assert set(metrics["ships"]["ship"]) >= {"energy_generated_kwh", "mean_pflops", "min_soc"}
     assert metrics["cost"]["orbit"]["usd_per_gpu_hour"] > 0
+    job = metrics["workload"]["training"]["llm-8b"]
+    assert job["finished"] and job["goodput"] <= 1.0
+    inference = metrics["workload"]["inference"]
+    assert inference["tokens_served"] + inference["tokens_dropped"] == inference["tokens_requested"]
+    assert metrics["cost"]["usd_per_million_tokens"] > 0
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 3
     rows = (out / "timeseries" / "ship.csv").read_text().splitlines()

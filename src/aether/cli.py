@@ -111,10 +111,12 @@ def validate(scenario: Annotated[str, typer.Argument(help="YAML path or preset n
     from aether.network.mesh import mesh_pairs
     from aether.orbit.build import build_orbits
     from aether.scenario.sites import gateway_sites, user_sites
+    from aether.workload.stage import check_workload
 
     loaded = load_scenario(scenario)
     orbits = build_orbits(loaded)
     mesh_pairs(loaded, orbits)
+    check_workload(loaded, orbits)
     user_sites(loaded)
     gateway_sites(loaded)
     typer.echo(f"{scenario}: valid ({len(orbits)} satellites in {len(orbits.group_names)} entries)")

@@ -13,6 +13,8 @@ from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites, gateway_sites, user_sites
 from aether.ship import ShipResult, simulate_ships
 from aether.timegrid import TimeGrid
+from aether.workload.result import WorkloadResult
+from aether.workload.stage import check_workload, run_workload
 
 # on_progress(stage name, fraction of that stage done)
 Progress = Callable[[str, float], None]
@@ -28,6 +30,7 @@ class Results:
     orbit: OrbitResult
     ships: ShipResult
     network: NetworkResult
+    workload: WorkloadResult | None
     fleet: FleetResult | None
     wall_time_s: float
 
@@ -48,6 +51,7 @@ class Results:
             "spacecraft": self.orbit.summary(),
             "ships": self.ships.metrics(),
             "network": self.network.metrics(),
+            **({"workload": self.workload.metrics()} if self.workload else {}),
             **(self.fleet.metrics() if self.fleet else {}),
             "warnings": self.ships.warnings,
         }
@@ -74,6 +78,7 @@ def simulate(scenario: Scenario, workers: int | None = None,
     workers = default_workers() if workers is None else workers
     grid = make_grid(scenario)
     orbits = build_orbits(scenario)
+    check_workload(scenario, orbits)
     users, gateways = user_sites(scenario), gateway_sites(scenario)
     tracked = tracked_indices(orbits, compute_groups(scenario))
     orbit = run_orbit_stage(
@@ -85,20 +90,38 @@ def simulate(scenario: Scenario, workers: int | None = None,
         scenario, orbits, grid, workers,
         on_progress=(lambda f: on_progress("network", f)) if on_progress else None,
     )
-    fleet = plan_scenario_fleet(scenario, ships)
-    return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, fleet,
+    workload = run_workload(
+        scenario, users, ships, network,
+        on_progress=(lambda f: on_progress("workload", f)) if on_progress else None,
+    )
+    fleet = plan_scenario_fleet(scenario, ships, workload)
+    return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
                    time.perf_counter() - started)
 
 
-def plan_scenario_fleet(scenario: Scenario, ships: ShipResult) -> FleetResult | None:
+def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
+                        workload: WorkloadResult | None = None) -> FleetResult | None:
     """The scenario's fleet plan, built from its first Compute Ship as the ship stage sized
-    and ran it (mean delivered share of nominal compute over the run). None without ships."""
+    and ran it (mean delivered share of nominal compute over the run), with the tokens its
+    GPUs served per GPU-hour where the workload stage ran. None without ships."""
     if not ships.names:
         return None
     spec = ships.specs[0]
     delivered = float(ships.fraction[:, 0].mean())
-    summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9))
+    summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
+                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload, ships))
     return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc)
+
+
+def tokens_per_gpu_hour(workload: WorkloadResult | None, ships: ShipResult) -> float | None:
+    """Output tokens served per GPU-hour of the inference GPUs, over the run."""
+    if workload is None or workload.inference is None:
+        return None
+    m = workload.metrics()
+    gpus = sum(m["gpu_allocation"]["inference"])
+    hours = len(ships.seconds) * ships.step_s / 3600.0
+    served = m["inference"]["tokens_served"]
+    return served / (gpus * hours) if gpus and served else None
 
 
 def simulate_compute_ships(scenario: Scenario, workers: int | None = None,

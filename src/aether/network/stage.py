@@ -5,6 +5,7 @@ routes between two named endpoints step by step (`aether route`).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class NetworkResult:
     site_names: list[str]
     lat_deg: np.ndarray
     lon_deg: np.ndarray
-    rtt_ms: np.ndarray               # [time, site], float32, NaN where unreachable
+    rtt_group_ms: np.ndarray         # [time, site, compute group], float32, NaN where unreachable
     fibre_rtt_ms: np.ndarray         # [site]
     fibre_region: list[str]          # [site] the nearest data centre
     centre_lat_deg: np.ndarray       # bundled/chosen data centres, for the map
@@ -47,6 +48,13 @@ class NetworkResult:
     backhaul_gbps: np.ndarray        # [time, compute group], summed over the group's ships
     flow_t_s: np.ndarray             # [samples] instants of the gateway max-flow samples
     gateway_flow_gbps: np.ndarray    # [samples, compute group]
+
+    @cached_property
+    def rtt_ms(self) -> np.ndarray:
+        """[time, site] round trip to the nearest Compute Ship of any group (NaN: none)."""
+        if not self.compute_groups:
+            return np.full(self.rtt_group_ms.shape[:2], np.nan, np.float32)
+        return np.fmin.reduce(self.rtt_group_ms, axis=2)
 
     def site_stats(self) -> dict[str, dict[str, float | None]]:
         out = {}
@@ -88,7 +96,7 @@ def simulate_network(
     scenario, orbits, grid: TimeGrid, workers: int = 1,
     on_progress: Callable[[float], None] | None = None,
 ) -> NetworkResult:
-    """Route every user site to its nearest Compute Ship at every step of the grid."""
+    """Route every user site to the nearest member of each compute group at every step."""
     topology = build_topology(scenario, orbits, grid)
     settings = scenario.network
     centres = load_data_centres(scenario)
@@ -105,13 +113,13 @@ def simulate_network(
 
     def block_task(steps: slice):
         first, stop, _ = steps.indices(grid.n_steps)
-        rtt = np.empty((stop - first, users.size), np.float32)
+        rtt = np.empty((stop - first, users.size, len(groups)), np.float32)
         backhaul = np.zeros((stop - first, len(groups)), np.float32)
         flow_t, flow = [], []
         for k, snap in enumerate(iter_snapshots(topology, satellites, grid, steps)):
             graph = snap.delay_graph(settings.hop_delay_ms)
-            rtt[k] = nearest_rtt_ms(graph, topology.compute, targets)
             for j, members in enumerate(group_members):
+                rtt[k, :, j] = nearest_rtt_ms(graph, members, targets)
                 backhaul[k, j] = backhaul_gbps(snap, members).sum()
             if (first + k) % stride == 0 and groups:
                 flow_t.append(snap.t_s)
@@ -135,7 +143,7 @@ def simulate_network(
         site_names=[topology.site_names[u] for u in users],
         lat_deg=topology.site_lat_deg[users],
         lon_deg=topology.site_lon_deg[users],
-        rtt_ms=np.concatenate([r[0] for r in results]),
+        rtt_group_ms=np.concatenate([r[0] for r in results]),
         fibre_rtt_ms=fibre,
         fibre_region=[centres.names[i] for i in nearest],
         centre_lat_deg=centres.lat_deg,

@@ -94,6 +94,36 @@ def network_section(results) -> Section:
     )
 
 
+def workload_section(results) -> Section:
+    from aether.workload.figures import workload_figures
+
+    m = results.workload.metrics()
+    rows = []
+    for name, job in m["training"].items():
+        rows.append((f"training {name}", f"{job['wall_clock_days']:.1f} days (ideal {job['ideal_days']:.1f})"
+                     if job["finished"] else f"{job['progress']:.1%} done", f"goodput {job['goodput']:.3f}",
+                     f"{job['checkpoints']:,} checkpoints every {job['checkpoint_interval_s']:.0f} s, "
+                     f"{job['restarts']:,} restarts, {job['lost_gpu_hours']:,.0f} GPU-hours lost"))
+    inference = m["inference"]
+    if inference:
+        ttft = inference["ttft_ms"]
+        rows.append(("inference", f"TTFT p50/p95/p99 {ttft['p50']:.0f}/{ttft['p95']:.0f}/{ttft['p99']:.0f} ms",
+                     f"SLO attainment {inference['slo_attainment']:.1%}",
+                     f"{inference['requests']:,} requests, {inference['tokens_served']:,} tokens served, "
+                     f"{inference['tokens_dropped']:,} dropped"))
+    ft = m["fine_tuning"]
+    if ft:
+        rows.append(("fine-tuning", f"{ft['jobs']} jobs", f"deadlines met {ft['deadline_attainment']:.1%}",
+                     f"mean wait {ft['wait_h_mean']:.1f} h"))
+    return Section(
+        title="Workloads: training, fine-tuning and inference on the fleet",
+        header=("workload", "time / latency", "quality", "detail"), rows=rows,
+        note=f"Mean GPU utilisation {m['gpu_utilisation_mean']:.1%}. Training beyond the run "
+        "continues on the run's timeline repeated; latency percentiles are exact per request.",
+        pngs=[plots.figure_png(f) for f in workload_figures(results.workload)],
+    )
+
+
 def fleet_section(results) -> Section:
     from aether.fleet.figures import fleet_figures
 
@@ -184,6 +214,8 @@ def write_outputs(results, out_dir: Path) -> dict:
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
     sections = [orbit_section(results), ship_section(results), network_section(results)]
+    if results.workload is not None:
+        sections.append(workload_section(results))
     if results.fleet is not None:
         sections.append(fleet_section(results))
     (out_dir / "report.html").write_text(report_html(results, sections))

@@ -16,6 +16,7 @@ from aether.fleet.schema import CostSettings, FleetSettings, GroundSettings
 from aether.network.settings import NetworkSettings
 from aether.orbit.elements import altitude_from_mean_motion_km
 from aether.ship.design import ShipDesign
+from aether.workload.schema import WorkloadSettings
 
 # Below about 150 km an orbit decays within a day or two (Vallado 2013, section 8.6.2).
 MIN_ALTITUDE_KM = 150.0
@@ -169,6 +170,9 @@ class Spacecraft(_Model):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")]
     role: Literal["compute", "relay"] = "compute"
     orbit: Orbit
+    # Jurisdiction whose rules the spacecraft's data falls under (its licensing state, say),
+    # matched against workload.inference.sovereignty.
+    region: str = ""
     # The Compute Ship's hardware (compute role); None: the default design of aether.ship.
     ship: ShipDesign | None = None
 
@@ -177,6 +181,8 @@ class Site(_Model):
     name: Annotated[str, Field(min_length=1)]
     lat_deg: Annotated[float, Field(ge=-90, le=90)]
     lon_deg: Annotated[float, Field(ge=-180, le=360)]
+    # Jurisdiction label for data-sovereignty rules (an ISO country code, say).
+    region: str = ""
 
 
 class Users(_Model):
@@ -229,6 +235,8 @@ class Scenario(_Model):
     fleet: FleetSettings = FleetSettings()
     cost: CostSettings = CostSettings()
     ground_dc: GroundSettings = GroundSettings()
+    # Training, fine-tuning and inference on the fleet; none: the workload stage is skipped.
+    workload: WorkloadSettings | None = None
     # Folder the scenario came from: relative file names (TLEs, CSVs) resolve against it.
     base_dir: Path = Path(".")
     # Where the scenario came from (a path or "preset NAME"), for messages about its files.

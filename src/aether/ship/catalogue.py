@@ -30,6 +30,18 @@ class Accelerator:
     def dense_tflops(self, precision: str = "bf16") -> float:
         return self.fp8_dense_tflops if precision == "fp8" else self.bf16_dense_tflops
 
+    def peak_flops(self, precision: str = "bf16") -> float:
+        """Dense peak, FLOP/s."""
+        return self.dense_tflops(precision) * 1e12
+
+    @property
+    def hbm_bytes(self) -> float:
+        return self.hbm_gb * 1e9
+
+    @property
+    def hbm_bytes_per_s(self) -> float:
+        return self.hbm_tb_s * 1e12
+
     @property
     def power_w(self) -> float:
         """Board power plus the server overhead around it."""

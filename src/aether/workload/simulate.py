@@ -1,0 +1,206 @@
+"""The workload stage: settings and input timelines in, WorkloadResult out."""
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from aether.scenario.errors import ScenarioError
+from aether.ship.catalogue import Accelerator
+from aether.workload import events as ev
+from aether.workload.finetuning import FineTuningProcess
+from aether.workload.inference import simulate_inference
+from aether.workload.inputs import WorkloadInputs
+from aether.workload.result import WorkloadResult, busy_seconds_per_step
+from aether.workload.schema import WorkloadSettings
+from aether.workload.serving import replica_model
+from aether.workload.timeline import RateTimeline
+from aether.workload.training import TrainingProcess, plan_training
+
+
+def _gb(x: float) -> str:
+    return f"{x / 1e9:,.1f} GB"
+
+
+def _ship_indices(names: list[str] | None, known: dict[str, int], where: str) -> list[int]:
+    if names is None:
+        return [0]
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ScenarioError([f"{where}: unknown ship {', '.join(missing)} "
+                             f"(known: {', '.join(known)})"])
+    return [known[n] for n in names]
+
+
+def allocate_gpus(settings: WorkloadSettings, ship_names: list[str], gpus_per_ship,
+                  acc: Accelerator) -> dict[str, np.ndarray]:
+    """GPUs per ship for training, fine-tuning and inference; ScenarioError when they do not
+    fit the ships or a model does not fit its GPUs' memory (the verdict with the numbers).
+    Needs only the ships' names, GPU counts and accelerator, so scenarios can be checked
+    before any simulation."""
+    known = {n: i for i, n in enumerate(ship_names)}
+    n_ships = len(ship_names)
+    total = np.asarray(gpus_per_ship, np.int64)
+    problems: list[str] = []
+    train = np.zeros(n_ships, np.int64)
+    for j, job in enumerate(settings.training):
+        where = f"workload.training[{j}] ({job.name})"
+        idx = _ship_indices(job.ships, known, f"{where}.ships")
+        if job.gpus % len(idx):
+            problems.append(f"{where}: gpus {job.gpus} do not split evenly over "
+                            f"{len(idx)} ships")
+            continue
+        per_ship = job.gpus // len(idx)
+        train[idx] += per_ship
+        need = job.parameters * job.checkpoint_bytes_per_param / per_ship
+        if need > acc.hbm_bytes:
+            problems.append(
+                f"{where}: model does not fit: {job.parameters:.3g} parameters x "
+                f"{job.checkpoint_bytes_per_param:g} bytes (weights and optimizer state) "
+                f"sharded over {per_ship} GPUs is {_gb(need)} per GPU, more than the "
+                f"{_gb(acc.hbm_bytes)} of one {acc.name}")
+    ft = np.zeros(n_ships, np.int64)
+    if settings.fine_tuning is not None and settings.fine_tuning.arrivals_per_day > 0:
+        f = settings.fine_tuning
+        idx = (list(range(n_ships)) if f.ships is None
+               else _ship_indices(f.ships, known, "workload.fine_tuning.ships"))
+        ft[idx] = f.gpus_per_ship
+        if f.gpus_per_job > f.gpus_per_ship:
+            problems.append(f"workload.fine_tuning: gpus_per_job {f.gpus_per_job} is more than "
+                            f"gpus_per_ship {f.gpus_per_ship}, so no job can ever run")
+    inf = np.zeros(n_ships, np.int64)
+    if settings.inference is not None:
+        inference = settings.inference
+        if inference.gpus_per_ship is None:
+            inf = np.maximum(total - train - ft, 0)
+        else:
+            inf[:] = inference.gpus_per_ship
+        sv, m = inference.serving, inference.model
+        weights = m.parameters * m.bytes_per_param
+        usable = sv.gpus_per_replica * acc.hbm_bytes * sv.hbm_usable_fraction
+        if weights > usable:
+            problems.append(
+                f"workload.inference.model: {m.name} does not fit: {m.parameters:.3g} "
+                f"parameters x {m.bytes_per_param:g} bytes = {_gb(weights)} of weights, more "
+                f"than the {_gb(usable)} usable on a replica of {sv.gpus_per_replica} x "
+                f"{acc.name} ({_gb(acc.hbm_bytes)} each, {sv.hbm_usable_fraction:g} usable)")
+        elif replica_model(inference, acc).batch_cap < 1:
+            problems.append(
+                f"workload.inference.model: {m.name} leaves no room for the KV cache of one "
+                f"request on a replica of {sv.gpus_per_replica} x {acc.name}")
+        elif inference.demand.requests_per_day > 0 and (inf // sv.gpus_per_replica).sum() == 0:
+            problems.append(
+                f"workload.inference: no ship has {sv.gpus_per_replica} GPUs left for one "
+                f"replica (inference GPUs per ship: {', '.join(map(str, inf.tolist()))})")
+    used = train + ft + inf
+    for i in np.nonzero(used > total)[0]:
+        problems.append(
+            f"workload: ship {ship_names[i]} has {total[i]} GPUs but the workload asks "
+            f"for {used[i]} (training {train[i]}, fine-tuning {ft[i]}, inference {inf[i]})")
+    for k, o in enumerate(settings.outages):
+        if o.ship not in known:
+            problems.append(f"workload.outages[{k}].ship: unknown ship {o.ship} "
+                            f"(known: {', '.join(known)})")
+    if problems:
+        raise ScenarioError(problems)
+    return {"training": train, "fine_tuning": ft, "inference": inf, "total": total}
+
+
+def apply_outages(settings: WorkloadSettings, inputs: WorkloadInputs) -> np.ndarray:
+    """Delivered fraction [time, ship] with the injected outages' steps set to zero."""
+    d = np.clip(np.asarray(inputs.delivered_fraction, float), 0.0, 1.0).copy()
+    index = {n: i for i, n in enumerate(inputs.ship_names)}
+    for o in settings.outages:
+        k0 = int(np.floor(o.start_s / inputs.step_s))
+        k1 = int(np.ceil((o.start_s + o.duration_s) / inputs.step_s))
+        d[max(k0, 0):max(min(k1, inputs.n_steps), 0), index[o.ship]] = 0.0
+    return d
+
+
+def simulate_workload(settings: WorkloadSettings, inputs: WorkloadInputs, seed: int,
+                      on_progress: Callable[[float], None] | None = None) -> WorkloadResult:
+    """Run training, fine-tuning and inference over the inputs' timelines.
+
+    Deterministic: the same settings, inputs and seed give the same metrics. on_progress,
+    if given, is called with the fraction done (0..1).
+    """
+    started = time.perf_counter()
+    inputs.check()
+    alloc = allocate_gpus(settings, inputs.ship_names, inputs.gpus_per_ship, inputs.accelerator)
+    step, T = inputs.step_s, inputs.n_steps
+    run_s = inputs.duration_s
+    horizon_s = max(settings.horizon_days * 86400.0, run_s)
+    d_orig = np.clip(np.asarray(inputs.delivered_fraction, float), 0.0, 1.0)
+    d_run = apply_outages(settings, inputs)
+    root = np.random.default_rng(seed)
+    rng_inference, rng_ft, *rng_jobs = root.spawn(2 + len(settings.training))
+    known = {n: i for i, n in enumerate(inputs.ship_names)}
+    timings: dict[str, float] = {}
+
+    # Training and fine-tuning on the event core.
+    t0 = time.perf_counter()
+    queue = ev.EventQueue()
+    processes = []
+    for job, rng in zip(settings.training, rng_jobs, strict=True):
+        idx = _ship_indices(job.ships, known, "")
+        plan = plan_training(job, idx, inputs.accelerator, d_run, d_orig, inputs.backhaul_bps,
+                             inputs.inter_ship_bps, step, inputs.dose_rad_per_year,
+                             settings.reliability)
+        processes.append(TrainingProcess(plan, queue, rng, run_s))
+    for o in settings.outages:
+        ship = known[o.ship]
+        for p in processes:
+            if ship in p.p.ship_index:
+                queue.schedule(o.start_s, ev.OUTAGE, p.outage_start)
+                queue.schedule(o.start_s + o.duration_s, ev.OUTAGE, p.outage_end)
+    ft_proc = None
+    if settings.fine_tuning is not None and alloc["fine_tuning"].sum() > 0:
+        ft_ships = [int(i) for i in np.nonzero(alloc["fine_tuning"])[0]]
+        timelines = [RateTimeline(d_run[:, i], step, d_orig[:, i]) for i in ft_ships]
+        ft_proc = FineTuningProcess(settings.fine_tuning, ft_ships, timelines, queue, rng_ft,
+                                    run_s)
+    queue.run(until=horizon_s)
+    training = {p.p.job.name: p.finish(horizon_s) for p in processes}
+    timings["events_s"] = time.perf_counter() - t0
+    if on_progress is not None:
+        on_progress(0.05)
+
+    # Inference in cohorts.
+    t0 = time.perf_counter()
+    inference = None
+    if settings.inference is not None:
+        replica = replica_model(settings.inference, inputs.accelerator)
+        replicas = alloc["inference"] // settings.inference.serving.gpus_per_replica
+        inference = simulate_inference(
+            settings.inference, inputs, replica, replicas, d_run, rng_inference,
+            settings.chunk_steps,
+            on_progress=(lambda f: on_progress(0.05 + 0.9 * f)) if on_progress else None)
+    timings["inference_s"] = time.perf_counter() - t0
+
+    # GPU utilisation [time, ship].
+    busy = np.zeros((T, inputs.n_ships))
+    for r in training.values():
+        if r.running:
+            a, b = np.array(r.running).T
+            cover = busy_seconds_per_step(a, b, 1.0, T, step)
+            for i in r.plan.ship_index:
+                busy[:, i] += r.plan.gpus_per_ship * cover * d_run[:, i]
+    if ft_proc is not None and ft_proc.r.busy:
+        a, b, ship, g = (np.array(x) for x in zip(*ft_proc.r.busy, strict=True))
+        for i in np.unique(ship):
+            m = ship == i
+            busy[:, i] += busy_seconds_per_step(a[m], b[m], g[m], T, step) * d_run[:, i]
+    if inference is not None:
+        busy += inference.busy * alloc["inference"][None, :] * step
+    total = np.asarray(inputs.gpus_per_ship, float)
+    util = np.divide(busy, total[None, :] * step, out=np.zeros_like(busy),
+                     where=total[None, :] > 0)
+    if on_progress is not None:
+        on_progress(1.0)
+    return WorkloadResult(
+        settings=settings, ship_names=list(inputs.ship_names), start_utc=inputs.start_utc,
+        step_s=step, n_steps=T, horizon_s=horizon_s, training=training,
+        fine_tuning=ft_proc.r if ft_proc is not None else None, inference=inference,
+        gpu_utilisation=util.astype(np.float32),
+        allocation={k: [int(x) for x in v] for k, v in alloc.items()},
+        events_fired=queue.fired, wall_time_s=time.perf_counter() - started, timings_s=timings)

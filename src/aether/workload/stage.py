@@ -1,0 +1,86 @@
+"""The workload stage in the pipeline: WorkloadInputs from the ship and network stages.
+
+Ships are the ship stage's Compute Ships. Each ship sees its compute group's round trips
+(the nearest member of the group) and an equal share of the group's backhaul: members of
+a formation fly within a few kilometres of each other.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from aether.network.stage import NetworkResult
+from aether.orbit.build import OrbitSet
+from aether.orbit.stage import TRACKED_GROUP_LIMIT
+from aether.scenario.errors import ScenarioError
+from aether.scenario.schema import Scenario
+from aether.scenario.sites import Sites
+from aether.ship.design import ShipDesign
+from aether.ship.stage import ShipResult
+from aether.workload.inputs import WorkloadInputs
+from aether.workload.result import WorkloadResult
+from aether.workload.simulate import allocate_gpus, simulate_workload
+
+
+def workload_inputs(scenario: Scenario, users: Sites, ships: ShipResult,
+                    network: NetworkResult) -> WorkloadInputs:
+    """The arrays the workload stage runs on, taken from the earlier stages' results."""
+    groups = [spec.group for spec in ships.specs]
+    group_index = np.array([network.compute_groups.index(g) for g in groups], int)
+    members = np.array([groups.count(g) for g in groups], float)
+    regions = {craft.name: craft.region for craft in scenario.spacecraft}
+    return WorkloadInputs(
+        step_s=ships.step_s,
+        n_steps=len(ships.seconds),
+        start_utc=scenario.run.start,
+        ship_names=list(ships.names),
+        gpus_per_ship=np.array([spec.design.gpus for spec in ships.specs], np.int64),
+        accelerator=ships.specs[0].accelerator,
+        delivered_fraction=ships.fraction,
+        site_names=list(users.names),
+        site_population=users.population,
+        site_lon_deg=users.lon_deg,
+        site_lat_deg=users.lat_deg,
+        rtt_ms=network.rtt_group_ms[:, :, group_index],
+        backhaul_bps=network.backhaul_gbps[:, group_index] * 1e9 / members,
+        dose_rad_per_year=scenario.fleet.dose_rad_per_year,
+        site_region=list(users.region),
+        ship_region=[regions[g] for g in groups],
+    )
+
+
+def _in_file(scenario: Scenario, error: ScenarioError) -> ScenarioError:
+    """The same problems, each line naming the scenario file."""
+    return ScenarioError([f"{scenario.origin}: {line}" for line in error.problems])
+
+
+def check_workload(scenario: Scenario, orbits: OrbitSet) -> None:
+    """Whether the workload fits the Compute Ships (GPU counts, model memory), before any
+    simulation; ScenarioError naming the file otherwise."""
+    if scenario.workload is None:
+        return
+    names, designs = [], []
+    for craft in scenario.spacecraft:
+        members = orbits.members(craft.name)
+        if craft.role == "compute" and members.size <= TRACKED_GROUP_LIMIT:
+            names += [orbits.names[m] for m in members]
+            designs += [craft.ship or ShipDesign()] * members.size
+    if not designs:
+        raise ScenarioError([f"{scenario.origin}: workload: no Compute Ships to run it on "
+                             f"(allowed: an entry with role: compute of at most {TRACKED_GROUP_LIMIT} ships)"])
+    try:
+        allocate_gpus(scenario.workload, names, [d.gpus for d in designs], designs[0].accelerator())
+    except ScenarioError as error:
+        raise _in_file(scenario, error) from None
+
+
+def run_workload(scenario: Scenario, users: Sites, ships: ShipResult, network: NetworkResult,
+                 on_progress: Callable[[float], None] | None = None) -> WorkloadResult | None:
+    """The scenario's workload on its fleet; None when it has no workload or no ships."""
+    if scenario.workload is None or not ships.names:
+        return None
+    inputs = workload_inputs(scenario, users, ships, network)
+    try:
+        return simulate_workload(scenario.workload, inputs, scenario.run.seed, on_progress)
+    except ScenarioError as error:
+        raise _in_file(scenario, error) from None

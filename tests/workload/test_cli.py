@@ -1,0 +1,43 @@
+"""Workload bad input at the command line: one line naming file and field, exit 2."""
+
+import pytest
+from typer.testing import CliRunner
+
+from aether.cli import app
+from tests.conftest import small_scenario
+
+
+def _validate(write_scenario, workload: dict):
+    data = small_scenario()
+    data["workload"] = workload
+    path = write_scenario(data)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"{path}: workload")
+    return lines[0]
+
+
+def test_model_that_does_not_fit_gets_a_verdict_with_the_numbers(write_scenario):
+    # 405e9 parameters x 2 bytes = 810 GB of weights; a replica of 2 B200 holds 2 x 192 GB x 0.9.
+    line = _validate(write_scenario, {"training": [], "inference": {
+        "model": {"name": "big", "parameters": 405e9}, "serving": {"gpus_per_replica": 2}}})
+    assert "does not fit" in line and "810.0 GB" in line and "345.6 GB" in line
+
+
+def test_negative_tokens(write_scenario):
+    line = _validate(write_scenario, {"training": [{"name": "t", "parameters": 8e9, "tokens": -1, "gpus": 64}]})
+    assert "workload.training[0].tokens" in line and "greater than 0" in line
+
+
+@pytest.mark.parametrize("policy", ["fastest", "random"])
+def test_unknown_routing_policy(write_scenario, policy):
+    line = _validate(write_scenario, {"inference": {"routing": policy}})
+    assert "workload.inference.routing" in line and "lowest_rtt" in line
+
+
+def test_more_gpus_than_the_ship_has(write_scenario):
+    line = _validate(write_scenario, {"training": [{"name": "t", "parameters": 8e9, "tokens": 1e11,
+                                                    "gpus": 20_000}], "inference": None})
+    assert "has 10000 GPUs but the workload asks for 20512 (training 20000, fine-tuning 512" in line
