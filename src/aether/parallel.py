@@ -37,16 +37,23 @@ def map_time_blocks(
     task: Callable[[slice], Any],
     blocks: Sequence[slice],
     workers: int,
-    on_done: Callable[[], None] | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> list[Any]:
-    """task(block) for every block, in order, over `workers` forked processes."""
+    """task(block) for every block, in order, over `workers` forked processes.
+
+    on_progress, if given, receives the fraction of blocks done after each one.
+    """
     global _task
+
+    def done(count: int) -> None:
+        if on_progress:
+            on_progress(count / len(blocks))
+
     if workers <= 1 or len(blocks) <= 1:
         results = []
         for block in blocks:
             results.append(task(block))
-            if on_done:
-                on_done()
+            done(len(results))
         return results
     _task = task
     try:
@@ -56,8 +63,7 @@ def map_time_blocks(
             results = []
             for future in futures:
                 results.append(future.result())
-                if on_done:
-                    on_done()
+                done(len(results))
             return results
     finally:
         _task = None

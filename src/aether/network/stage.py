@@ -127,14 +127,7 @@ def simulate_network(
         return rtt, backhaul, flow_t, flow
 
     blocks = _blocks(grid)
-    done = [0]
-
-    def advance():
-        done[0] += 1
-        if on_progress:
-            on_progress(done[0] / len(blocks))
-
-    results = map_time_blocks(block_task, blocks, workers, on_done=advance)
+    results = map_time_blocks(block_task, blocks, workers, on_progress)
     flow_t = np.array([t for r in results for t in r[2]], float)
     flow = np.array([f for r in results for f in r[3]], float).reshape(len(flow_t), len(groups))
     gateways = topology.gateway_sites

@@ -104,14 +104,7 @@ def run_orbit_stage(
 
     # A fixed partition, whatever the worker count, so sums (and metrics) are bit-identical.
     blocks = time_blocks(grid, BLOCKS)
-    done = [0]
-
-    def advance():
-        done[0] += 1
-        if on_progress:
-            on_progress(done[0] / len(blocks))
-
-    results = map_time_blocks(block_task, blocks, workers, on_done=advance)
+    results = map_time_blocks(block_task, blocks, workers, on_progress)
     sunlit = sum(r[0] for r in results) / grid.n_steps
     height = sum(r[1] for r in results) / grid.n_steps
     kept = np.concatenate([r[2] for r in results], axis=1)
