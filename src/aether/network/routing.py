@@ -8,12 +8,6 @@ import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
 
-def one_way_ms(graph, sources, min_only: bool = False, predecessors: bool = False):
-    """Dijkstra from sources over a delay graph; inf where unreachable."""
-    return dijkstra(graph, directed=True, indices=sources, min_only=min_only,
-                    return_predecessors=predecessors)
-
-
 def rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """[source, target] round trips in ms, NaN where unreachable."""
     dist = dijkstra(graph, directed=True, indices=np.asarray(sources))

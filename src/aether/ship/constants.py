@@ -10,5 +10,4 @@ EARTH_ALBEDO = 0.30
 EARTH_IR_W_M2 = 237.0
 # Celsius to kelvin offset (SI).
 ZERO_C_K = 273.15
-SECONDS_PER_HOUR = 3600.0
 J_PER_KWH = 3.6e6

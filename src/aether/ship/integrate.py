@@ -53,10 +53,6 @@ class ShipParams:
         return cls(**{f.name: np.concatenate([np.atleast_1d(getattr(i, f.name)) for i in items])
                       for f in fields(cls)})
 
-    def broadcast(self) -> "ShipParams":
-        arrays = np.broadcast_arrays(*(np.asarray(getattr(self, f.name), float) for f in fields(self)))
-        return ShipParams(*(np.array(a) for a in arrays))
-
 
 @dataclass
 class ShipState:

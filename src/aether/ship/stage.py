@@ -94,14 +94,6 @@ class ShipResult:
     energy_j: dict[str, np.ndarray]
     warnings: list[str] = field(default_factory=list)
 
-    def index(self, name: str) -> int:
-        return self.names.index(name)
-
-    def timeline(self, name: str) -> dict[str, np.ndarray]:
-        k = self.index(name)
-        return {key: getattr(self, key)[:, k] for key in
-                ("solar_w", "load_w", "soc", "temperature_c", "pflops", "fraction")}
-
     def metrics(self) -> dict[str, dict]:
         """Per ship: energy (kWh), throttling, delivered compute, battery and heat extremes."""
         out = {}
