@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from aether.cli import app
@@ -34,7 +35,8 @@ def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 3
     rows = (out / "timeseries" / "ship.csv").read_text().splitlines()
-    assert rows[0].startswith("t_s,lat_deg,lon_deg") and len(rows) == metrics["run"]["steps"] + 1
+    assert rows[0] == "t_s,lat_deg,lon_deg,height_km,sunlit,beta_deg,solar_w,load_w,soc,temperature_c,pflops"
+    assert len(rows) == metrics["run"]["steps"] + 1
 
 
 def test_run_refuses_to_overwrite_without_force(write_scenario, tmp_path):
@@ -58,3 +60,17 @@ def test_same_scenario_same_metrics_serial_or_parallel(write_scenario, tmp_path)
     for m in (serial, parallel):
         m["run"].pop("wall_time_s")
     assert serial == parallel
+
+
+def test_state_at_an_instant_matches_the_timelines(write_scenario):
+    from aether import load_scenario, simulate
+
+    results = simulate(load_scenario(str(write_scenario(small_scenario(duration_h=1)))), workers=1)
+    state = results.state_at(600.0)  # step 20 of 30 s
+    ship = state["ships"]["ship"]
+    assert state["t_s"] == 600.0 and state["utc"].startswith("2026-06-21T00:10:00")
+    assert ship["soc"] == results.ships.soc[20, 0]
+    assert ship["lat_deg"] == results.orbit.tracks["ship"].lat_deg[20]
+    assert set(state["rtt_ms"]) == set(results.network.site_names)
+    with pytest.raises(ValueError, match="outside the run"):
+        results.state_at(7200.0)

@@ -3,6 +3,9 @@
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
 
 from aether.fleet import FleetResult, plan_fleet, summary_from_hardware
 from aether.network import NetworkResult, simulate_network
@@ -54,6 +57,35 @@ class Results:
             **({"workload": self.workload.metrics()} if self.workload else {}),
             **(self.fleet.metrics() if self.fleet else {}),
             "warnings": self.ships.warnings,
+        }
+
+
+    def state_at(self, t_s: float) -> dict:
+        """The fleet's state at time t (seconds from the start, on the run's grid): each
+        Compute Ship's position, sunlight, power, battery, heat and compute, each site's
+        round trip to the nearest ship, and the workload's progress. For the control
+        plane and anyone who wants one instant rather than the run's totals."""
+        if not 0 <= t_s <= self.grid.duration_s:
+            raise ValueError(f"t_s {t_s} is outside the run (allowed: 0 to {self.grid.duration_s:g} s)")
+        k = int(round(t_s / self.grid.step_s))
+        ships = {}
+        for j, name in enumerate(self.ships.names):
+            track = self.orbit.tracks[name]
+            ships[name] = {
+                "lat_deg": float(track.lat_deg[k]), "lon_deg": float(track.lon_deg[k]),
+                "height_km": float(track.altitude_km[k]), "sunlit": float(track.sunlit[k]),
+                "solar_w": float(self.ships.solar_w[k, j]), "load_w": float(self.ships.load_w[k, j]),
+                "soc": float(self.ships.soc[k, j]), "temperature_c": float(self.ships.temperature_c[k, j]),
+                "pflops": float(self.ships.pflops[k, j]),
+            }
+        rtt = self.network.rtt_ms[k]
+        return {
+            "t_s": float(self.grid.seconds[k]),
+            "utc": (self.grid.start + timedelta(seconds=float(self.grid.seconds[k]))).isoformat(),
+            "ships": ships,
+            "rtt_ms": {name: (None if np.isnan(v) else float(v))
+                       for name, v in zip(self.network.site_names, rtt, strict=True)},
+            "workload": self.workload.state_at(float(self.grid.seconds[k])) if self.workload else None,
         }
 
 

@@ -116,12 +116,14 @@ def simulate_network(
         rtt = np.empty((stop - first, users.size, len(groups)), np.float32)
         backhaul = np.zeros((stop - first, len(groups)), np.float32)
         flow_t, flow = [], []
+        if not groups:  # nothing to route to: round trips stay empty, no propagation needed
+            return rtt, backhaul, flow_t, flow
         for k, snap in enumerate(iter_snapshots(topology, satellites, grid, steps)):
             graph = snap.delay_graph(settings.hop_delay_ms)
             for j, members in enumerate(group_members):
                 rtt[k, :, j] = nearest_rtt_ms(graph, members, targets)
                 backhaul[k, j] = backhaul_gbps(snap, members).sum()
-            if (first + k) % stride == 0 and groups:
+            if (first + k) % stride == 0:
                 flow_t.append(snap.t_s)
                 flow.append([max_flow_gbps(snap, m, gateways_down) for m in group_members])
         return rtt, backhaul, flow_t, flow

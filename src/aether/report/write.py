@@ -185,18 +185,25 @@ computed in {run['wall_time_s']:.1f} s.</p>
 """
 
 
+SHIP_COLUMNS = ("solar_w", "load_w", "soc", "temperature_c", "pflops")
+
+
 def write_timeseries(results, folder: Path) -> list[Path]:
-    """One CSV per tracked spacecraft: time, position, sunlight and beta angle."""
+    """One CSV per tracked spacecraft: time, position, sunlight and beta angle, and for a
+    Compute Ship its power, battery, radiator temperature and delivered compute."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    seconds = results.grid.seconds
     for name, track in results.orbit.tracks.items():
+        columns = {"t_s": results.grid.seconds, "lat_deg": track.lat_deg, "lon_deg": track.lon_deg,
+                   "height_km": track.altitude_km, "sunlit": track.sunlit, "beta_deg": track.beta_deg}
+        if name in results.ships.names:
+            j = results.ships.names.index(name)
+            columns |= {key: getattr(results.ships, key)[:, j] for key in SHIP_COLUMNS}
         path = folder / f"{name}.csv"
         with path.open("w", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["t_s", "lat_deg", "lon_deg", "height_km", "sunlit", "beta_deg"])
-            for row in zip(seconds, track.lat_deg, track.lon_deg, track.altitude_km,
-                           track.sunlit, track.beta_deg, strict=True):
+            writer.writerow(columns)
+            for row in zip(*columns.values(), strict=True):
                 writer.writerow([f"{row[0]:g}"] + [f"{v:.6g}" for v in row[1:]])
         written.append(path)
     return written
