@@ -58,6 +58,7 @@ def test_settings_are_frozen_and_every_default_has_a_source():
 
 @pytest.mark.parametrize(("section", "field", "value"), [
     ("cost", "discount_rate", 2.0),
+    ("cost", "gpu_usd", -30000.0),
     ("fleet", "lifetime_years", 0),
 ])
 def test_cli_bad_input_one_line_exit_2(tmp_path, section, field, value):

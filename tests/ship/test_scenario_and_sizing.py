@@ -142,3 +142,27 @@ def test_project_aether_preset_is_sized_by_aether_size():
     for given, needed in [(ship.solar.area_m2, sized.solar_array_m2), (ship.radiator.area_m2, sized.radiator_m2),
                           (ship.battery.capacity_kwh, sized.battery_kwh)]:
         assert needed <= given <= needed * 1.01
+
+
+def test_run_strict_refuses_a_battery_short_of_the_eclipse(tmp_path):
+    # A 650 km dawn-dusk ship whose battery cannot carry it through the 20-minute
+    # eclipses of its season: a warning by default, exit 2 with --strict.
+    import yaml
+    from typer.testing import CliRunner
+
+    from aether.cli import app
+    from tests.conftest import small_scenario
+
+    data = small_scenario(duration_h=0.5)
+    data["spacecraft"][0]["ship"] = {"gpu": "B200", "gpus": 1000, "battery": {"capacity_kwh": 10}}
+    path = tmp_path / "small-battery.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out"), "--strict"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    # The progress bar ran (stderr) before the season told the battery's story: one problem line.
+    (line,) = [ln for ln in result.output.splitlines() if ln.startswith(str(path))]
+    assert line.startswith(f"{path}: spacecraft[0].ship.battery.capacity_kwh: ")
+    assert "longest eclipse" in line and "kWh" in line
+    warned = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out2"), "--json"])
+    assert warned.exit_code == 0
+    assert any("capacity_kwh" in w for w in json.loads(warned.stdout)["warnings"])
