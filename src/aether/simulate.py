@@ -141,19 +141,17 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
     spec = ships.specs[0]
     delivered = float(ships.fraction[:, 0].mean())
     summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
-                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload, ships))
+                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload))
     return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc)
 
 
-def tokens_per_gpu_hour(workload: WorkloadResult | None, ships: ShipResult) -> float | None:
-    """Output tokens served per GPU-hour of the inference GPUs, over the run."""
+def tokens_per_gpu_hour(workload: WorkloadResult | None) -> float | None:
+    """Tokens (prompt and output) served per GPU-hour of the inference GPUs, over the run."""
     if workload is None or workload.inference is None:
         return None
-    m = workload.metrics()
-    gpus = sum(m["gpu_allocation"]["inference"])
-    hours = len(ships.seconds) * ships.step_s / 3600.0
-    served = m["inference"]["tokens_served"]
-    return served / (gpus * hours) if gpus and served else None
+    gpus = sum(workload.allocation["inference"])
+    served = workload.inference.tokens_served
+    return served / (gpus * workload.run_s / 3600.0) if gpus and served else None
 
 
 def simulate_compute_ships(scenario: Scenario, workers: int | None = None,

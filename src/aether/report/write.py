@@ -23,9 +23,9 @@ class Section:
     note: str = ""
 
 
-def orbit_section(results) -> Section:
+def orbit_section(results, metrics: dict) -> Section:
     rows = []
-    for name, s in results.orbit.summary().items():
+    for name, s in metrics["spacecraft"].items():
         rows.append((
             name, str(s["members"]), f"{s['orbit']['altitude_km']:.1f}",
             f"{s['orbit']['inclination_deg']:.2f}", f"{s['orbit']['period_min']:.2f}",
@@ -46,11 +46,11 @@ def orbit_section(results) -> Section:
     )
 
 
-def ship_section(results) -> Section:
+def ship_section(results, metrics: dict) -> Section:
     from aether.ship.figures import ship_figures
 
     rows = []
-    for name, m in results.ships.metrics().items():
+    for name, m in metrics["ships"].items():
         rows.append((
             name, f"{m['gpus']:,} {m['gpu']}", f"{m['power_w']['total'] / 1e6:.2f}",
             f"{m['solar_array_m2']:,.0f}", f"{m['radiator_m2'] or 0:,.0f}", f"{m['battery_kwh']:,.0f}",
@@ -72,10 +72,10 @@ def ship_section(results) -> Section:
     )
 
 
-def network_section(results) -> Section:
+def network_section(results, metrics: dict) -> Section:
     from aether.network import network_figures
 
-    sites = results.network.metrics()["sites"]
+    sites = metrics["network"]["sites"]
     ms = lambda x: "unreachable" if x is None else f"{x:.1f}"  # noqa: E731
     rows = [(name, ms(m["rtt_p50_ms"]), ms(m["rtt_p95_ms"]), ms(m["rtt_max_ms"]),
              f"{m['reachable_fraction']:.1%}", f"{m['fibre_rtt_ms']:.1f}", m["fibre_region"])
@@ -94,10 +94,10 @@ def network_section(results) -> Section:
     )
 
 
-def workload_section(results) -> Section:
+def workload_section(results, metrics: dict) -> Section:
     from aether.workload.figures import workload_figures
 
-    m = results.workload.metrics()
+    m = metrics["workload"]
     rows = []
     for name, job in m["training"].items():
         rows.append((f"training {name}", f"{job['wall_clock_days']:.1f} days (ideal {job['ideal_days']:.1f})"
@@ -124,11 +124,10 @@ def workload_section(results) -> Section:
     )
 
 
-def fleet_section(results) -> Section:
+def fleet_section(results, metrics: dict) -> Section:
     from aether.fleet.figures import fleet_figures
 
-    m = results.fleet.metrics()
-    c, sus = m["cost"], m["sustainability"]
+    c, sus = metrics["cost"], metrics["sustainability"]
     money = lambda x: "n/a" if x is None else f"${x:,.2f}"  # noqa: E731
     breakeven = c["breakeven_launch_usd_per_kg"]
     rows = [
@@ -167,8 +166,8 @@ def _section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
-def report_html(results, sections: list[Section]) -> str:
-    run = results.metrics()["run"]
+def report_html(results, metrics: dict, sections: list[Section]) -> str:
+    run = metrics["run"]
     title = f"Aether report: {results.scenario.name}"
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -220,10 +219,11 @@ def write_outputs(results, out_dir: Path) -> dict:
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
-    sections = [orbit_section(results), ship_section(results), network_section(results)]
+    sections = [orbit_section(results, metrics), ship_section(results, metrics),
+                network_section(results, metrics)]
     if results.workload is not None:
-        sections.append(workload_section(results))
+        sections.append(workload_section(results, metrics))
     if results.fleet is not None:
-        sections.append(fleet_section(results))
-    (out_dir / "report.html").write_text(report_html(results, sections))
+        sections.append(fleet_section(results, metrics))
+    (out_dir / "report.html").write_text(report_html(results, metrics, sections))
     return metrics
