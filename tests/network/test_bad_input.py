@@ -1,24 +1,16 @@
 """Bad input: one line each, ScenarioError in the API and exit 2 at the command line."""
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
-from aether.network.cli import route
+from aether.cli import app
 from aether.network.topology import build_topology
 from aether.orbit.build import build_orbits
 from aether.orbit.tle import format_tles
 from aether.scenario import ScenarioError, parse_scenario
 
 from .conftest import make, scenario_dict
-
-
-def _app():
-    app = typer.Typer()
-    app.command()(route)
-    app.command("noop")(lambda: None)
-    return app
 
 
 def test_min_elevation_above_90_is_refused():
@@ -60,7 +52,7 @@ def test_unknown_site_name_exits_2_with_close_matches(tmp_path):
     data["run"]["duration_h"] = 0.05
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data))
-    result = CliRunner().invoke(_app(), ["route", str(path), "Londn", "ship"])
+    result = CliRunner().invoke(app, ["route", str(path), "Londn", "ship"])
     assert result.exit_code == 2
     assert "unknown site or spacecraft 'Londn'; did you mean London?" in result.output
     assert len(result.output.strip().splitlines()) == 1
@@ -73,7 +65,7 @@ def test_route_json(tmp_path):
     data["run"]["duration_h"] = 0.05
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data))
-    result = CliRunner().invoke(_app(), ["route", str(path), "London", "ship", "--json"])
+    result = CliRunner().invoke(app, ["route", str(path), "London", "ship", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["src"] == "London" and out["dst"] == "ship"

@@ -1,7 +1,7 @@
 """`aether route SCENARIO SRC DST [--json]`: round trip and path between two named
 endpoints (user sites, gateways or satellites) at every step of the run.
 
-The lead's aether.cli registers `route` as a command.
+aether.cli registers `route` and prints bad input (ScenarioError) as one line, exit 2.
 """
 
 import json
@@ -12,12 +12,6 @@ import numpy as np
 import typer
 
 from aether.scenario import ScenarioError, load_scenario
-
-
-def _fail(lines: list[str]) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(2)
 
 
 def route(
@@ -32,10 +26,8 @@ def route(
 
     try:
         result = route_samples(load_scenario(scenario), src, dst, workers=default_workers())
-    except ScenarioError as error:
-        _fail(error.problems)
     except ValueError as error:  # unknown endpoint names, with close matches
-        _fail([f"{scenario}: {error}"])
+        raise ScenarioError([f"{scenario}: {error}"]) from None
     if json_output:
         json.dump(result.to_json(), sys.stdout)
         sys.stdout.write("\n")

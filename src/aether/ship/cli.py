@@ -5,12 +5,13 @@ from typing import Annotated
 
 import typer
 
+from aether.scenario.errors import ScenarioError
 from aether.ship.catalogue import known_names, lookup
 
 
 def _fail(message: str):
-    typer.echo(f"aether size: {message}", err=True)
-    raise typer.Exit(2)
+    """Bad option: aether.cli prints the line and exits 2."""
+    raise ScenarioError([f"aether size: {message}"])
 
 
 def size(
