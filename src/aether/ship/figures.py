@@ -20,22 +20,18 @@ def season_days(orbit_result, satellite: int) -> tuple[int, int]:
 
 
 def day_timelines(orbit_result, satellite: int, day: int, step_s: float = DAY_STEP_S):
-    """Shadow [time] and beta [time] of one satellite over one day of the seasons."""
-    from sgp4.api import SatrecArray
-
-    from aether.orbit.propagate import iter_chunks
-    from aether.orbit.shadow import beta_angle_deg
+    """Shadow [time] and beta [time] of one satellite over one day of the seasons, from
+    the orbit stage run on that satellite alone."""
+    from aether.orbit.build import OrbitSet
+    from aether.orbit.stage import run_orbit_stage
     from aether.timegrid import TimeGrid
 
-    start = orbit_result.grid.start + timedelta(days=day)
-    grid = TimeGrid.from_duration(start, 86400.0, step_s)
-    sats = SatrecArray([orbit_result.orbits.satrecs[satellite]])
-    sunlit, beta = [], []
-    for chunk in iter_chunks(sats, 1, grid):
-        sunlit.append(chunk.sunlit[:, 0])
-        beta.append(beta_angle_deg(chunk.r_teme_km, chunk.v_teme_km_s,
-                                   chunk.sun_teme_km[:, None, :])[:, 0])
-    return grid, np.concatenate(sunlit), np.concatenate(beta)
+    name = orbit_result.orbits.names[satellite]
+    alone = OrbitSet(names=[name], group_names=[name], group_of=np.zeros(1, int),
+                     satrecs=[orbit_result.orbits.satrecs[satellite]], derived={name: {}})
+    grid = TimeGrid.from_duration(orbit_result.grid.start + timedelta(days=day), 86400.0, step_s)
+    track = run_orbit_stage(alone, grid, tracked=np.zeros(1, int)).tracks[name]
+    return grid, track.sunlit, track.beta_deg
 
 
 def ship_figures(result: ShipResult, orbit_result, max_ships: int = 4) -> list:
