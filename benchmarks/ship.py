@@ -17,7 +17,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from aether.ship.design import ShipDesign  # noqa: E402
+from aether.settings.ship import ShipDesign  # noqa: E402
 from aether.ship.integrate import ShipState, integrate  # noqa: E402
 from aether.ship.sizing import OrbitEnvelope  # noqa: E402
 from aether.ship.stage import initial_temperature_k, resolve_spec  # noqa: E402

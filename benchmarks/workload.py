@@ -27,9 +27,9 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from aether.settings.workload import Inference  # noqa: E402
 from aether.workload import WorkloadSettings, simulate_workload, synthetic_inputs  # noqa: E402
 from aether.workload.demand import expected_requests  # noqa: E402
-from aether.workload.schema import Inference  # noqa: E402
 from aether.workload.serving import replica_model  # noqa: E402
 
 

@@ -9,15 +9,13 @@ import numpy as np
 
 from aether.fleet import FleetResult, plan_fleet, summary_from_hardware
 from aether.network import NetworkResult, simulate_network
-from aether.orbit.build import OrbitSet, build_orbits
-from aether.orbit.stage import OrbitResult, run_orbit_stage, tracked_indices
+from aether.orbit import OrbitResult, OrbitSet, build_orbits, run_orbit_stage, tracked_indices
 from aether.parallel import default_workers
 from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites, gateway_sites, user_sites
 from aether.ship import ShipResult, simulate_ships
 from aether.timegrid import TimeGrid
-from aether.workload.result import WorkloadResult
-from aether.workload.stage import check_workload, run_workload
+from aether.workload import WorkloadResult, check_workload, run_workload
 
 # on_progress(stage name, fraction of that stage done)
 Progress = Callable[[str, float], None]

@@ -10,7 +10,7 @@ from aether.fleet.launch import (
     wright_mean_price_usd_per_kg,
     wright_price_usd_per_kg,
 )
-from aether.fleet.schema import FixedLaunchPrice, WrightLaunchPrice
+from aether.settings.fleet import FixedLaunchPrice, WrightLaunchPrice
 
 # Project Suncatcher (arXiv 2511.19468): Starlink v2 mini, 575 kg, 28 kW from
 # 105 m^2 x 22% x 1.361 kW/m^2 x 0.9 packing, 5 years.

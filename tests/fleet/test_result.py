@@ -19,8 +19,8 @@ from aether.fleet import (
     default_ship_summary,
     plan_fleet,
 )
-from aether.fleet.figures import fleet_figures
 from aether.fleet.launch import HOURS_PER_YEAR
+from aether.report.fleet import fleet_figures
 
 SHIP = default_ship_summary()
 

@@ -5,7 +5,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from aether.fleet import CostSettings, FleetSettings, GroundSettings, WrightLaunchPrice
-from aether.fleet.defaults import default_sources
+from aether.settings.defaults import default_sources
 
 
 def _message(error: ValidationError) -> str:

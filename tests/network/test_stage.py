@@ -71,7 +71,7 @@ def test_terminals_hold_nearest_partners_and_respect_dwell():
 
 
 def test_network_figures(small):
-    from aether.network.figures import network_figures
+    from aether.report.network import network_figures
 
     scenario, orbits, grid = small
     figures = network_figures(simulate_network(scenario, orbits, TimeGrid(grid.start, 60.0, 5)))

@@ -1,6 +1,6 @@
 import pytest
 
-from aether.ship.design import ShipDesign
+from aether.settings.ship import ShipDesign
 from aether.ship.sizing import OrbitEnvelope
 from aether.ship.stage import resolve_spec
 

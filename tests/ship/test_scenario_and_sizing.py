@@ -99,7 +99,7 @@ def test_size_ship_keys_and_consistency():
 
 
 def test_design_that_cannot_close_gets_a_verdict_not_nan():
-    from aether.ship.design import ShipDesign
+    from aether.settings.ship import ShipDesign
 
     cold = ShipDesign(radiator={"design_temperature_c": -100.0, "sun_incidence_cos": 1.0})
     r = size_ship("H100-SXM", 1000, design=cold)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from aether.ship import catalogue
+from aether.settings import hardware as catalogue
 from aether.ship.solar import array_power_w, cosine_factor
 
 

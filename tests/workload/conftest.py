@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from aether.settings.workload import FineTuning, Inference, Reliability, TrainingJob
 from aether.workload import WorkloadSettings, synthetic_inputs
-from aether.workload.schema import FineTuning, Inference, Reliability, TrainingJob
 
 # No radiation-driven failures and an effectively infinite GPU MTBF.
 NO_FAILURES = Reliability(rad_per_sdc=1e30, rad_per_functional_interrupt=1e30,

@@ -3,10 +3,10 @@
 import pydantic
 import pytest
 
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
+from aether.settings.workload import Inference, InferenceModel, Outage, TrainingJob
 from aether.ship import lookup
 from aether.workload import WorkloadSettings, simulate_workload
-from aether.workload.schema import Inference, InferenceModel, Outage, TrainingJob
 
 from .conftest import settings, small_inputs
 

@@ -1,7 +1,7 @@
 import json
 
+from aether.report.workload import workload_figures
 from aether.workload import simulate_workload
-from aether.workload.figures import workload_figures
 
 from .conftest import settings, small_inputs, small_job
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from aether.settings.workload import Inference, Outage
 from aether.workload import simulate_workload
 from aether.workload.inference import simulate_inference
-from aether.workload.schema import Inference, Outage
 from aether.workload.serving import replica_model
 
 from .conftest import settings, small_inputs
@@ -28,7 +28,7 @@ def test_tokens_served_plus_dropped_equal_requested_under_overload_and_gaps():
 
 
 def test_same_seed_same_metrics_other_seed_differs(inference_settings, ft_settings):
-    from aether.workload.schema import TrainingJob
+    from aether.settings.workload import TrainingJob
 
     job = TrainingJob(name="t", parameters=8e9, tokens=1e11, gpus=512, gpu_mtbf_h=50.0)
     s = settings([job], inference=inference_settings, fine_tuning=ft_settings)

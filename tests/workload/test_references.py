@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from aether.settings.workload import GPU_MTBF_H
 from aether.workload import (
     checkpoint_bytes,
     daly_interval_s,
@@ -13,7 +14,6 @@ from aether.workload import (
     young_interval_s,
 )
 from aether.workload.failures import job_failure_rates
-from aether.workload.schema import GPU_MTBF_H
 
 
 def test_llama3_405b_training_compute():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from aether.settings.workload import Outage, TrainingJob
 from aether.workload import simulate_workload
-from aether.workload.schema import Outage, TrainingJob
 
 from .conftest import NO_FAILURES, settings, small_inputs, small_job, steady
 
@@ -51,7 +51,7 @@ def test_failures_cost_work_and_young_interval_is_used():
 
 
 def test_radiation_adds_failures():
-    from aether.workload.schema import Reliability
+    from aether.settings.workload import Reliability
 
     job = small_job(gpu_mtbf_h=1e30)
     inputs = steady(small_inputs(dose_rad_per_year=1500.0))  # ten times Suncatcher's orbit

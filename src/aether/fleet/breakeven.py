@@ -14,8 +14,8 @@ from scipy.optimize import brentq
 
 from aether.fleet.cost import Launches, orbit_cost, plan_launches
 from aether.fleet.plan import FleetPlan, orbit_rules, simulate_plan
-from aether.fleet.schema import CostSettings, FixedLaunchPrice, FleetSettings
 from aether.fleet.ship import ShipSummary
+from aether.settings.fleet import CostSettings, FixedLaunchPrice, FleetSettings
 
 BREAKEVEN_RANGE_USD_PER_KG = (0.0, 1e5)
 SENSITIVITY_SHARE = 0.2

@@ -13,8 +13,8 @@ import numpy as np
 
 from aether.fleet.launch import flights, launch_cost_usd, launch_price_by_year
 from aether.fleet.plan import FleetPlan
-from aether.fleet.schema import CostSettings, FleetSettings
 from aether.fleet.ship import ShipSummary
+from aether.settings.fleet import CostSettings, FleetSettings
 
 CAPITAL_ITEMS = ("hardware", "launch", "insurance", "deorbit")
 

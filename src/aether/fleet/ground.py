@@ -13,8 +13,8 @@ import numpy as np
 from aether.fleet.cost import CostResult, levelise
 from aether.fleet.launch import HOURS_PER_YEAR
 from aether.fleet.plan import FleetPlan, PlanRules, simulate_plan
-from aether.fleet.schema import CostSettings, FleetSettings, GroundSettings
 from aether.fleet.ship import ShipSummary
+from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
 
 GROUND_CAPITAL_ITEMS = ("gpus", "construction", "backup")
 

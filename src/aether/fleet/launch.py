@@ -5,7 +5,7 @@ Pure functions over numpy arrays; mass in kg, money in US dollars.
 
 import numpy as np
 
-from aether.fleet.schema import FixedLaunchPrice, LaunchPrice, WrightLaunchPrice
+from aether.settings.fleet import FixedLaunchPrice, LaunchPrice, WrightLaunchPrice
 
 HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d x 24 h
 

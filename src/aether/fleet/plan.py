@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aether.fleet.launch import HOURS_PER_YEAR
-from aether.fleet.schema import FleetSettings
+from aether.settings.fleet import FleetSettings
 
 
 @dataclass(frozen=True)

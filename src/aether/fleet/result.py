@@ -21,9 +21,9 @@ from aether.fleet.cost import CostResult, Launches, orbit_cost, plan_launches, s
 from aether.fleet.ground import GroundBaseline, ground_baseline
 from aether.fleet.launch import launched_power_usd_per_kw_year, launches_per_ship
 from aether.fleet.plan import FleetPlan
-from aether.fleet.schema import CostSettings, FleetSettings, GroundSettings
 from aether.fleet.ship import ShipSummary
 from aether.fleet.sustainability import Footprint, ground_footprint, orbit_footprint
+from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ is the reference design of the project-aether preset.
 
 from dataclasses import dataclass
 
+from aether.ship import ShipDesign, envelope_for_orbit, mass_budget_kg, size_hardware
+
 # Parts of the mass budget priced on their own (GPUs/servers, arrays, radiators,
 # batteries); the spacecraft bus price per kg applies to everything else in "total".
 COMPUTE_PARTS = ("compute", "gpus", "servers")
@@ -76,7 +78,6 @@ class ShipSummary:
 def summary_from_hardware(design, hardware, delivered_fraction: float = 1.0,
                           tokens_per_gpu_hour: float | None = None) -> ShipSummary:
     """The fleet's view of a ship sized or simulated by the ship stage (aether.ship)."""
-    from aether.ship.sizing import mass_budget_kg
 
     return ShipSummary(
         gpus=design.gpus, gpu_model=design.accelerator().name, it_power_w=hardware.it_w,
@@ -90,8 +91,5 @@ def summary_from_hardware(design, hardware, delivered_fraction: float = 1.0,
 def default_ship_summary(gpus: int = 10_000) -> ShipSummary:
     """The reference Compute Ship: `gpus` B200 in a 650 km dawn-dusk orbit, sized by
     aether.ship (the design of the project-aether preset for 10,000 GPUs)."""
-    from aether.ship import ShipDesign
-    from aether.ship.sizing import envelope_for_orbit, size_hardware
-
     design = ShipDesign(gpu="B200", gpus=gpus)
     return summary_from_hardware(design, size_hardware(design, envelope_for_orbit(650.0, 18.0)))

@@ -17,8 +17,8 @@ from aether.fleet.cost import Launches
 from aether.fleet.ground import GroundBaseline
 from aether.fleet.launch import HOURS_PER_YEAR
 from aether.fleet.plan import FleetPlan
-from aether.fleet.schema import FleetSettings, GroundSettings
 from aether.fleet.ship import COMPUTE_PARTS, ShipSummary
+from aether.settings.fleet import FleetSettings, GroundSettings
 
 
 @dataclass(frozen=True)

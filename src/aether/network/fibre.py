@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 
 from aether.constants import C_KM_S
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
 
 # Group index of standard single-mode fibre at 1550 nm (Corning SMF-28: 1.4682).
 FIBRE_GROUP_INDEX = 1.468

@@ -8,7 +8,7 @@ surface lies up to 21 km lower towards the poles).
 import numpy as np
 
 from aether.constants import WGS84_RADIUS_KM
-from aether.orbit.frames import geodetic_to_ecef
+from aether.orbit import geodetic_to_ecef
 
 
 def segment_clearance_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:

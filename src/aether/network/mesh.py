@@ -8,7 +8,7 @@ satellites have 2PS links (rings need at least three members to avoid repeats).
 
 import numpy as np
 
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
 
 
 def plus_grid_pairs(planes: int, per_plane: int, first: int = 0) -> np.ndarray:

@@ -13,6 +13,7 @@ from aether.network.capacity import backhaul_gbps, max_flow_gbps
 from aether.network.fibre import fibre_rtt_ms, load_data_centres
 from aether.network.routing import nearest_rtt_ms, route
 from aether.network.topology import Topology, build_topology, iter_snapshots
+from aether.orbit import build_orbits
 from aether.parallel import map_time_blocks
 from aether.timegrid import TimeGrid
 
@@ -201,7 +202,6 @@ def route_samples(scenario, src: str, dst: str, orbits=None,
     ValueError (one line, with close matches) for an unknown name.
     """
     from aether.network.capacity import bottleneck_gbps
-    from aether.orbit.build import build_orbits
 
     orbits = orbits or build_orbits(scenario)
     grid = grid or TimeGrid.from_duration(

@@ -16,9 +16,9 @@ from scipy.spatial import cKDTree
 from aether.constants import C_KM_S
 from aether.network.geometry import GroundStations, laser_link_ok
 from aether.network.mesh import mesh_pairs
-from aether.network.settings import NetworkSettings
 from aether.network.terminals import TerminalPlanner
-from aether.orbit.propagate import iter_chunks
+from aether.orbit import iter_chunks
+from aether.settings.network import NetworkSettings
 from aether.timegrid import TimeGrid
 
 # Edge kinds, for capacity accounting.

@@ -6,9 +6,9 @@ import numpy as np
 from sgp4.api import Satrec, SatrecArray
 
 from aether.constants import WGS72_RADIUS_KM
+from aether.errors import ScenarioError
 from aether.orbit import elements
 from aether.orbit.tle import TLEError, order_into_planes, parse_tles
-from aether.scenario.errors import ScenarioError
 from aether.scenario.schema import (
     CircularOrbit,
     FormationOrbit,

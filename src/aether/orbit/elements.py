@@ -57,12 +57,6 @@ def mean_motion_rad_min(altitude_km: float, inclination_rad: float = 0.0) -> flo
     return float(n_kozai)
 
 
-def altitude_from_mean_motion_km(mean_motion_rev_day: float) -> float:
-    """Altitude of the circular two-body orbit with this mean motion (rev/day)."""
-    n_rad_s = mean_motion_rev_day * 2.0 * np.pi / SECONDS_PER_DAY
-    return float(np.cbrt(WGS72_MU_KM3_S2 / n_rad_s**2) - WGS72_RADIUS_KM)
-
-
 def sun_synchronous_inclination_deg(altitude_km: float, eccentricity: float = 0.0) -> float:
     """Inclination whose J2 nodal precession follows the mean Sun (360 deg per tropical year).
 

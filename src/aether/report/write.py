@@ -47,7 +47,7 @@ def orbit_section(results, metrics: dict) -> Section:
 
 
 def ship_section(results, metrics: dict) -> Section:
-    from aether.ship.figures import ship_figures
+    from aether.report.ship import ship_figures
 
     rows = []
     for name, m in metrics["ships"].items():
@@ -73,7 +73,7 @@ def ship_section(results, metrics: dict) -> Section:
 
 
 def network_section(results, metrics: dict) -> Section:
-    from aether.network import network_figures
+    from aether.report.network import network_figures
 
     sites = metrics["network"]["sites"]
     ms = lambda x: "unreachable" if x is None else f"{x:.1f}"  # noqa: E731
@@ -95,7 +95,7 @@ def network_section(results, metrics: dict) -> Section:
 
 
 def workload_section(results, metrics: dict) -> Section:
-    from aether.workload.figures import workload_figures
+    from aether.report.workload import workload_figures
 
     m = metrics["workload"]
     rows = []
@@ -125,7 +125,7 @@ def workload_section(results, metrics: dict) -> Section:
 
 
 def fleet_section(results, metrics: dict) -> Section:
-    from aether.fleet.figures import fleet_figures
+    from aether.report.fleet import fleet_figures
 
     c, sus = metrics["cost"], metrics["sustainability"]
     money = lambda x: "n/a" if x is None else f"${x:,.2f}"  # noqa: E731

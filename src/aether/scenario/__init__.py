@@ -1,6 +1,6 @@
 """Scenario files: schema, loading, presets and the ground sites they name."""
 
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
 from aether.scenario.load import load_scenario, parse_scenario, preset_names, preset_summaries
 from aether.scenario.schema import Scenario
 

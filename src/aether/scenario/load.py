@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
 from aether.scenario.schema import Scenario
 
 PRESETS_PACKAGE = "aether.scenario.presets"

@@ -10,22 +10,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from aether.fleet.schema import CostSettings, FleetSettings, GroundSettings
-from aether.network.settings import NetworkSettings
-from aether.orbit.elements import altitude_from_mean_motion_km
-from aether.ship.design import ShipDesign
-from aether.workload.schema import WorkloadSettings
+from aether.kepler import altitude_from_mean_motion_km
+from aether.settings.base import SettingsModel
+from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
+from aether.settings.network import NetworkSettings
+from aether.settings.ship import ShipDesign
+from aether.settings.workload import WorkloadSettings
 
 # Below about 150 km an orbit decays within a day or two (Vallado 2013, section 8.6.2).
 MIN_ALTITUDE_KM = 150.0
 # Low and medium Earth orbit; geostationary and beyond are out of scope.
 MAX_ALTITUDE_KM = 40000.0
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _check_altitude(altitude_km: float) -> float:
@@ -41,7 +38,7 @@ Altitude = Annotated[float, Field(gt=0, le=MAX_ALTITUDE_KM)]
 Angle360 = Annotated[float, Field(ge=-360, le=360)]
 
 
-class CircularOrbit(_Model):
+class CircularOrbit(SettingsModel):
     """A circular orbit by altitude or by mean motion."""
 
     kind: Literal["circular"]
@@ -65,7 +62,7 @@ class CircularOrbit(_Model):
         return altitude_from_mean_motion_km(self.mean_motion_rev_day)
 
 
-class WalkerOrbit(_Model):
+class WalkerOrbit(SettingsModel):
     """A Walker delta constellation i:T/P/F of circular orbits."""
 
     kind: Literal["walker_delta"]
@@ -93,7 +90,7 @@ class WalkerOrbit(_Model):
         return self.total // self.planes
 
 
-class SunSynchronousOrbit(_Model):
+class SunSynchronousOrbit(SettingsModel):
     """Sun-synchronous circular orbit; inclination follows from altitude by the J2 condition."""
 
     kind: Literal["sun_synchronous"]
@@ -115,7 +112,7 @@ class SunSynchronousOrbit(_Model):
 ReferenceOrbit = Annotated[CircularOrbit | SunSynchronousOrbit, Field(discriminator="kind")]
 
 
-class DiscPattern(_Model):
+class DiscPattern(SettingsModel):
     """count members spread over a disc of radius_km across the along/cross-track plane."""
 
     kind: Literal["disc"]
@@ -123,7 +120,7 @@ class DiscPattern(_Model):
     radius_km: Annotated[float, Field(gt=0, le=100)]
 
 
-class FormationOrbit(_Model):
+class FormationOrbit(SettingsModel):
     """Members at (radial, along-track, cross-track) offsets from a reference orbit."""
 
     kind: Literal["formation"]
@@ -140,7 +137,7 @@ class FormationOrbit(_Model):
         return self
 
 
-class TleOrbit(_Model):
+class TleOrbit(SettingsModel):
     """Satellites from a TLE file (two- or three-line, as CelesTrak publishes them).
 
     planes x per_plane, when given, orders the set into planes so a mesh can be built.
@@ -164,7 +161,7 @@ Orbit = Annotated[
 ]
 
 
-class Spacecraft(_Model):
+class Spacecraft(SettingsModel):
     """One spacecraft or a group of them (constellation, formation, TLE set)."""
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")]
@@ -177,7 +174,7 @@ class Spacecraft(_Model):
     ship: ShipDesign | None = None
 
 
-class Site(_Model):
+class Site(SettingsModel):
     name: Annotated[str, Field(min_length=1)]
     lat_deg: Annotated[float, Field(ge=-90, le=90)]
     lon_deg: Annotated[float, Field(ge=-180, le=360)]
@@ -185,7 +182,7 @@ class Site(_Model):
     region: str = ""
 
 
-class Users(_Model):
+class Users(SettingsModel):
     """User sites: the most populous cities, plus named sites inline or from a CSV file."""
 
     top_cities: Annotated[int, Field(ge=0, le=5000)] = 100
@@ -193,12 +190,12 @@ class Users(_Model):
     sites_csv: str | None = None
 
 
-class Ground(_Model):
+class Ground(SettingsModel):
     users: Users = Users()
     gateways: list[Site] = []
 
 
-class Run(_Model):
+class Run(SettingsModel):
     """The shared time grid: UTC start, duration and step, and the seed of the run."""
 
     start: datetime
@@ -224,7 +221,7 @@ class Run(_Model):
         return self
 
 
-class Scenario(_Model):
+class Scenario(SettingsModel):
     name: Annotated[str, Field(min_length=1)]
     description: str = ""
     run: Run

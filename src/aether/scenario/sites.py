@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
 from aether.scenario.schema import Scenario
 
 

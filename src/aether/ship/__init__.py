@@ -4,15 +4,22 @@ Energy and heat balance over time give the compute a ship actually delivers
 (simulate_ships); sizing runs the same model backwards (size_ship).
 """
 
-from aether.ship.catalogue import Accelerator, PowerCurve, known_names, lookup, power_curve
-from aether.ship.design import (
+from aether.settings.hardware import Accelerator, PowerCurve, known_names, lookup, power_curve
+from aether.settings.ship import (
     AcceleratorSpec,
     BatterySpec,
     RadiatorSpec,
     ShipDesign,
     SolarArraySpec,
 )
-from aether.ship.sizing import MassModel, SizingResult, size_ship
+from aether.ship.sizing import (
+    MassModel,
+    SizingResult,
+    envelope_for_orbit,
+    mass_budget_kg,
+    size_hardware,
+    size_ship,
+)
 from aether.ship.stage import ShipResult, ShipWarning, run_ships, simulate_ships
 
 __all__ = [
@@ -27,7 +34,10 @@ __all__ = [
     "ShipWarning",
     "SizingResult",
     "SolarArraySpec",
+    "envelope_for_orbit",
     "known_names",
+    "mass_budget_kg",
+    "size_hardware",
     "lookup",
     "power_curve",
     "run_ships",

@@ -7,7 +7,7 @@ together with their share of the server overhead (shed load). Continuous and mon
 
 import numpy as np
 
-from aether.ship.catalogue import PowerCurve
+from aether.settings.hardware import PowerCurve
 
 
 def throughput_fraction(compute_w, gpu_w, overhead_w, min_power_fraction, curve: PowerCurve):

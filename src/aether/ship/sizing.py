@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from aether.orbit import eclipse_seasons, mean_radius_km, period_min
+from aether.settings.ship import ShipDesign
 from aether.ship import radiator as rad
 from aether.ship.constants import J_PER_KWH, SOLAR_CONSTANT_W_M2
-from aether.ship.design import ShipDesign
 from aether.ship.solar import ageing_factor, cosine_factor
 
 
@@ -72,7 +73,6 @@ def envelope_for_orbit(altitude_km: float, ltan_h: float | None = None,
     from sgp4.api import SatrecArray
 
     from aether.orbit import elements
-    from aether.orbit.seasons import eclipse_seasons, mean_radius_km, period_min
     from aether.timegrid import TimeGrid
 
     epoch = TimeGrid(datetime(year, 1, 1, tzinfo=UTC), 60.0, 1).start_jd

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aether.orbit import period_min
+from aether.settings.hardware import Accelerator, PowerCurve, power_curve
+from aether.settings.ship import ShipDesign
 from aether.ship import radiator as rad
-from aether.ship.catalogue import Accelerator, PowerCurve, power_curve
 from aether.ship.compute import throughput_fraction
 from aether.ship.constants import J_PER_KWH, SOLAR_CONSTANT_W_M2
-from aether.ship.design import ShipDesign
 from aether.ship.integrate import ShipParams, ShipState, integrate
 from aether.ship.sizing import (
     Hardware,
@@ -177,10 +178,9 @@ def compute_specs(scenario, orbit_result, strict: bool = False) -> tuple[list[Sh
     strict: a battery short of the longest eclipse, or a design that does not close,
     raises ScenarioError instead of warning.
     """
-    from aether.scenario.errors import ScenarioError
+    from aether.errors import ScenarioError
 
     orbits, seasons = orbit_result.orbits, orbit_result.seasons
-    from aether.orbit.seasons import period_min
 
     periods_s = period_min(orbits.satrecs) * 60.0
     specs, notes, problems = [], [], []

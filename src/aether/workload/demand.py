@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from aether.workload.schema import Demand
+from aether.settings.workload import Demand
 
 
 def local_hour(utc_seconds: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:

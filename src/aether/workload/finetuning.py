@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aether.settings.workload import FineTuning
 from aether.workload import events as ev
-from aether.workload.schema import FineTuning
 from aether.workload.timeline import RateTimeline
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aether.settings.workload import Inference
 from aether.workload.demand import expected_requests
 from aether.workload.inputs import WorkloadInputs
 from aether.workload.percentiles import weighted_percentiles
 from aether.workload.routing import allowed_ships, lowest_rtt, split_by_weight
-from aether.workload.schema import Inference
 from aether.workload.serving import ReplicaModel
 
 PERCENTILES = (50.0, 95.0, 99.0)

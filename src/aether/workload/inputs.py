@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from aether.ship.catalogue import Accelerator, lookup
+from aether.settings.hardware import Accelerator, lookup
 
 # Suncatcher (arXiv 2511.19468): about 150 rad(Si)/yr behind 10 mm Al at 650 km dawn-dusk.
 SUNCATCHER_DOSE_RAD_PER_YEAR = 150.0

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import numpy as np
 
+from aether.settings.workload import WorkloadSettings
 from aether.workload.finetuning import FineTuningResult
 from aether.workload.inference import InferenceResult
-from aether.workload.schema import WorkloadSettings
 from aether.workload.training import TrainingResult
 
 

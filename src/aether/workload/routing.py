@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
 
 
 def allowed_ships(policy: str, sovereignty: dict[str, list[str]], site_region: list[str],

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aether.ship.catalogue import Accelerator
-from aether.workload.schema import Inference
+from aether.settings.hardware import Accelerator
+from aether.settings.workload import Inference
 
 
 def kv_bytes_per_token(layers: int, kv_heads: int, head_dim: int, bytes_per_value: float) -> float:

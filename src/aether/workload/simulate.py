@@ -5,14 +5,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from aether.scenario.errors import ScenarioError
-from aether.ship.catalogue import Accelerator
+from aether.errors import ScenarioError
+from aether.settings.hardware import Accelerator
+from aether.settings.workload import WorkloadSettings
 from aether.workload import events as ev
 from aether.workload.finetuning import FineTuningProcess
 from aether.workload.inference import simulate_inference
 from aether.workload.inputs import WorkloadInputs
 from aether.workload.result import WorkloadResult, busy_seconds_per_step
-from aether.workload.schema import WorkloadSettings
 from aether.workload.serving import replica_model
 from aether.workload.timeline import RateTimeline
 from aether.workload.training import TrainingProcess, plan_training

@@ -9,14 +9,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from aether.network.stage import NetworkResult
-from aether.orbit.build import OrbitSet
-from aether.orbit.stage import TRACKED_GROUP_LIMIT
-from aether.scenario.errors import ScenarioError
+from aether.errors import ScenarioError
+from aether.network import NetworkResult
+from aether.orbit import TRACKED_GROUP_LIMIT, OrbitSet
 from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites
-from aether.ship.design import ShipDesign
-from aether.ship.stage import ShipResult
+from aether.settings.ship import ShipDesign
+from aether.ship import ShipResult
 from aether.workload.inputs import WorkloadInputs
 from aether.workload.result import WorkloadResult
 from aether.workload.simulate import allocate_gpus, simulate_workload

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aether.ship.catalogue import Accelerator
+from aether.settings.hardware import Accelerator
+from aether.settings.workload import Reliability, TrainingJob
 from aether.workload import events as ev
 from aether.workload.checkpoint import checkpoint_bytes, daly_interval_s, young_interval_s
 from aether.workload.failures import FailureRates, job_failure_rates
-from aether.workload.schema import Reliability, TrainingJob
 from aether.workload.timeline import RateTimeline
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from aether.network.stage import NetworkResult
+from aether.network import NetworkResult
 
 
 def _coastlines(ax) -> None:

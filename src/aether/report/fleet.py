@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from aether.fleet.result import FleetResult
+from aether.fleet import FleetResult
 
 
 def fleet_over_years(result: FleetResult) -> Figure:

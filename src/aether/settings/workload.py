@@ -1,13 +1,14 @@
 """The scenario's `workload:` section (pydantic v2): training, fine-tuning, inference, outages.
 
 Every default that comes from the world cites its source next to it; the ones that are
-assumptions say so. This module must not import aether.scenario.schema (the schema
-imports it).
+assumptions say so.
 """
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from aether.settings.base import SettingsModel
 
 # Llama 3 405B pre-training: 419 unexpected interruptions in 54 days on 16,384 H100s
 # (Dubey et al. 2024, "The Llama 3 Herd of Models", section 3.3.4). Treating every
@@ -56,11 +57,7 @@ NonNegative = Annotated[float, Field(ge=0)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TrainingJob(_Model):
+class TrainingJob(SettingsModel):
     """One pre-training run: 6 x parameters x tokens FLOPs on `gpus` GPUs of one or more ships."""
 
     name: Name
@@ -115,12 +112,12 @@ def training_flops(parameters: float, tokens: float) -> float:
     return 6.0 * parameters * tokens
 
 
-class LogNormal(_Model):
+class LogNormal(SettingsModel):
     median: Positive
     sigma: NonNegative = 1.0
 
 
-class FineTuning(_Model):
+class FineTuning(SettingsModel):
     """Smaller jobs arriving as a Poisson process, each with a deadline."""
 
     arrivals_per_day: NonNegative = 24.0
@@ -135,7 +132,7 @@ class FineTuning(_Model):
     scheduling: Literal["fifo", "edf"] = "edf"
 
 
-class InferenceModel(_Model):
+class InferenceModel(SettingsModel):
     """The served model: size and attention shape (defaults: Llama 3 70B)."""
 
     name: str = "llama-3-70b"
@@ -147,14 +144,14 @@ class InferenceModel(_Model):
     kv_bytes_per_value: Positive = 2.0
 
 
-class RequestClass(_Model):
+class RequestClass(SettingsModel):
     name: Name
     share: Fraction
     prompt_tokens: Annotated[int, Field(ge=1)]
     output_tokens: Annotated[int, Field(ge=1)]
 
 
-class Demand(_Model):
+class Demand(SettingsModel):
     """Requests per day worldwide, split by site population, shaped by local time of day."""
 
     # Assumption: 50 million requests a day (a large consumer assistant serves billions).
@@ -178,13 +175,13 @@ class Demand(_Model):
         return self
 
 
-class Slo(_Model):
+class Slo(SettingsModel):
     # Assumption: interactive chat targets.
     ttft_ms: Positive = 1000.0
     tpot_ms: Positive = 50.0
 
 
-class Serving(_Model):
+class Serving(SettingsModel):
     """How replicas serve: tensor-parallel size, efficiencies, batch and queue limits."""
 
     gpus_per_replica: Annotated[int, Field(ge=1)] = 8
@@ -199,7 +196,7 @@ class Serving(_Model):
     max_queue_s: NonNegative = 30.0
 
 
-class Inference(_Model):
+class Inference(SettingsModel):
     model: InferenceModel = InferenceModel()
     demand: Demand = Demand()
     slo: Slo = Slo()
@@ -211,13 +208,13 @@ class Inference(_Model):
     gpus_per_ship: Annotated[int, Field(ge=0)] | None = None
 
 
-class Outage(_Model):
+class Outage(SettingsModel):
     ship: Name
     start_s: NonNegative
     duration_s: Positive
 
 
-class Reliability(_Model):
+class Reliability(SettingsModel):
     """Failure processes beyond the per-GPU MTBF of each training job."""
 
     rad_per_sdc: Positive = RAD_PER_SDC
@@ -232,7 +229,7 @@ class Reliability(_Model):
     hard_failure_increase_per_krad_per_year: NonNegative = 0.5
 
 
-class WorkloadSettings(_Model):
+class WorkloadSettings(SettingsModel):
     """The whole `workload:` section. Defaults fit the project-aether preset."""
 
     training: list[TrainingJob] = [

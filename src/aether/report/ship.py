@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from aether.ship.stage import ShipResult, run_ships
+from aether.ship import ShipResult, run_ships
 
 DAY_STEP_S = 60.0
 
@@ -22,8 +22,7 @@ def season_days(orbit_result, satellite: int) -> tuple[int, int]:
 def day_timelines(orbit_result, satellite: int, day: int, step_s: float = DAY_STEP_S):
     """Shadow [time] and beta [time] of one satellite over one day of the seasons, from
     the orbit stage run on that satellite alone."""
-    from aether.orbit.build import OrbitSet
-    from aether.orbit.stage import run_orbit_stage
+    from aether.orbit import OrbitSet, run_orbit_stage
     from aether.timegrid import TimeGrid
 
     name = orbit_result.orbits.names[satellite]

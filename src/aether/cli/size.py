@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from aether.scenario.errors import ScenarioError
-from aether.ship.catalogue import known_names, lookup
+from aether.errors import ScenarioError
+from aether.settings.hardware import known_names, lookup
 
 
 def _fail(message: str):
@@ -25,7 +25,7 @@ def size(
     json_output: Annotated[bool, typer.Option("--json", help="Print only the JSON result.")] = False,
 ):
     """Solar array, radiator, battery, mass and launches for a Compute Ship."""
-    from aether.ship.sizing import size_ship
+    from aether.ship import size_ship
 
     try:
         lookup(gpu)

@@ -1,11 +1,11 @@
 """The scenario's `network:` section: laser, ground-link, routing and fibre settings.
-
-This module must not import aether.scenario.schema (the schema imports it).
 """
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from aether.settings.base import SettingsModel
 
 # Laser inter-satellite links: about 100 Gbps each, ranges up to about 5,400 km
 # (SpaceX, "Starlink laser communications", SPIE Photonics West 2024).
@@ -24,10 +24,9 @@ GROUND_MIN_ELEVATION_DEG = 25.0
 FIBRE_ROUTE_FACTOR = 1.3
 
 
-class NetworkSettings(BaseModel):
+class NetworkSettings(SettingsModel):
     """How the network is built and measured; every default cites its source above."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Laser links (relay mesh, ship terminals, formations).
     laser_range_km: Annotated[float, Field(gt=0, le=100_000)] = LASER_RANGE_KM

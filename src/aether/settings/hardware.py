@@ -1,7 +1,7 @@
 """The accelerator catalogue: GPUs as data, and the power-performance curve.
 
 Figures live in aether/data/accelerators.yaml, each with its source. Scenarios may
-define further accelerators (aether.ship.design.AcceleratorSpec).
+define further accelerators (aether.settings.ship.AcceleratorSpec).
 """
 
 from dataclasses import dataclass

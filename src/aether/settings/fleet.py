@@ -3,15 +3,14 @@
 Every default comes from aether/data/cost_defaults.yaml, where each figure carries its
 source. Out-of-range values fail with a message that says what is allowed. The scenario
 holds these as its `fleet`, `cost` and `ground_dc` sections.
-
-This module must not import aether.scenario.schema (the schema may import it).
 """
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from aether.fleet.defaults import default_value
+from aether.settings.base import SettingsModel
+from aether.settings.defaults import default_value
 
 
 def _d(section: str, name: str):
@@ -49,18 +48,14 @@ Years = Annotated[int, _bounded(1, 100, " years", hint="; a lifetime or horizon 
 DiscountRate = Annotated[float, _bounded(0, 1, hint=" per year as a fraction, e.g. 0.08 for 8%")]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FixedLaunchPrice(_Model):
+class FixedLaunchPrice(SettingsModel):
     """One launch price per kg for every year."""
 
     kind: Literal["fixed"] = "fixed"
     usd_per_kg: Price = _d("fleet", "launch_usd_per_kg")
 
 
-class WrightLaunchPrice(_Model):
+class WrightLaunchPrice(SettingsModel):
     """Wright's law: the price falls by `learning_rate` per doubling of cumulative mass.
 
     price(M) = reference_usd_per_kg * (M / reference_t) ** log2(1 - learning_rate), where
@@ -80,7 +75,7 @@ class WrightLaunchPrice(_Model):
 LaunchPrice = Annotated[FixedLaunchPrice | WrightLaunchPrice, Field(discriminator="kind")]
 
 
-class FleetSettings(_Model):
+class FleetSettings(SettingsModel):
     """The fleet over the years: deployment, launches, ageing, replacement and upgrades."""
 
     ships: Annotated[int, _bounded(1, 1_000_000, " ships")] = 1
@@ -140,7 +135,7 @@ class FleetSettings(_Model):
         return [year for year, count in enumerate(schedule) for _ in range(count)]
 
 
-class CostSettings(_Model):
+class CostSettings(SettingsModel):
     """Prices of hardware, launches and operations, and the financing."""
 
     gpu_usd: Price = _d("cost", "gpu_usd")
@@ -174,7 +169,7 @@ class CostSettings(_Model):
         return self
 
 
-class GroundSettings(_Model):
+class GroundSettings(SettingsModel):
     """The terrestrial data centre that runs the same GPUs."""
 
     construction_usd_per_mw: Price = _d("ground", "construction_usd_per_mw")

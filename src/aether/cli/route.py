@@ -21,7 +21,7 @@ def route(
     json_output: bool = typer.Option(False, "--json", help="print only the JSON"),
 ):
     """Round trip and path between two endpoints at every step of the run."""
-    from aether.network.stage import route_samples
+    from aether.network import route_samples
     from aether.parallel import default_workers
 
     try:

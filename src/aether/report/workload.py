@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from aether.workload.result import WorkloadResult
+from aether.workload import WorkloadResult
 
 
 def workload_figures(result: WorkloadResult) -> list:

@@ -16,6 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from aether.cli.cost import cost
+from aether.cli.route import route
+from aether.cli.size import size
 from aether.scenario import ScenarioError, load_scenario, preset_summaries
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -108,10 +111,10 @@ def run(
 @user_errors
 def validate(scenario: Annotated[str, typer.Argument(help="YAML path or preset name")]):
     """Check a scenario; exit 0 when valid, else one line per problem and exit 2."""
-    from aether.network.mesh import mesh_pairs
-    from aether.orbit.build import build_orbits
+    from aether.network import mesh_pairs
+    from aether.orbit import build_orbits
     from aether.scenario.sites import gateway_sites, user_sites
-    from aether.workload.stage import check_workload
+    from aether.workload import check_workload
 
     loaded = load_scenario(scenario)
     orbits = build_orbits(loaded)
@@ -138,9 +141,7 @@ def orbit(
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
 ):
     """Orbit, sunlight over the run and eclipse season of every spacecraft."""
-    from aether.orbit.build import build_orbits
-    from aether.orbit.stage import run_orbit_stage
-    from aether.orbit.tle import format_tles
+    from aether.orbit import build_orbits, format_tles, run_orbit_stage
     from aether.parallel import default_workers
     from aether.simulate import make_grid
 
@@ -168,18 +169,9 @@ def orbit(
     Console().print(table)
 
 
-def _register_capabilities() -> None:
-    """Each capability's own command, defined beside its model."""
-    from aether.fleet.cli import cost
-    from aether.network.cli import route
-    from aether.ship.cli import size
-
-    app.command("size")(user_errors(size))
-    app.command("route")(user_errors(route))
-    app.command("cost")(user_errors(cost))
-
-
-_register_capabilities()
+app.command("size")(user_errors(size))
+app.command("route")(user_errors(route))
+app.command("cost")(user_errors(cost))
 
 
 def main() -> None:

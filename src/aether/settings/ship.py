@@ -2,26 +2,22 @@
 
 Every field has its unit in its name and its allowed range; the defaults are the
 assumptions named beside them. Areas and capacities left out are sized by
-aether.ship.sizing for the ship's orbit. This module must not import
-aether.scenario.schema (the schema imports it).
+aether.ship.sizing for the ship's orbit.
 """
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from aether.ship.catalogue import Accelerator, lookup
+from aether.settings.base import SettingsModel
+from aether.settings.hardware import Accelerator, lookup
 
 Fraction = Annotated[float, Field(gt=0, le=1)]
 UnitInterval = Annotated[float, Field(ge=0, le=1)]
 PositiveArea = Annotated[float, Field(gt=0, le=1e7)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AcceleratorSpec(_Model):
+class AcceleratorSpec(SettingsModel):
     """An accelerator defined in the scenario (per GPU figures)."""
 
     name: Annotated[str, Field(min_length=1)]
@@ -41,7 +37,7 @@ class AcceleratorSpec(_Model):
         return Accelerator(**fields)
 
 
-class SolarArraySpec(_Model):
+class SolarArraySpec(SettingsModel):
     """Solar array. area_m2 None: sized for the orbit."""
 
     area_m2: PositiveArea | None = None
@@ -58,7 +54,7 @@ class SolarArraySpec(_Model):
     pointing: Literal["tracking", "single_axis", "orbit_normal"] = "tracking"
 
 
-class BatterySpec(_Model):
+class BatterySpec(SettingsModel):
     """Battery. capacity_kwh None: sized for the longest eclipse."""
 
     capacity_kwh: Annotated[float, Field(gt=0)] | None = None
@@ -72,7 +68,7 @@ class BatterySpec(_Model):
     initial_soc: UnitInterval = 1.0
 
 
-class RadiatorSpec(_Model):
+class RadiatorSpec(SettingsModel):
     """Radiator panels. area_m2 None: sized for the heat at design_temperature_c.
 
     Defaults follow the Starcloud white paper's radiator (emissivity 0.92, solar
@@ -97,7 +93,7 @@ class RadiatorSpec(_Model):
     initial_temperature_c: Annotated[float, Field(gt=-200, lt=300)] | None = None
 
 
-class ShipDesign(_Model):
+class ShipDesign(SettingsModel):
     """A Compute Ship: its GPUs, the load around them, and its power and heat hardware."""
 
     gpu: str | AcceleratorSpec = "B200"
