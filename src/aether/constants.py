@@ -30,7 +30,12 @@ EARTH_ROTATION_RAD_S = 7.292115e-5
 # Tropical year in days (Astronomical Almanac); the rate a sun-synchronous node must follow.
 TROPICAL_YEAR_DAYS = 365.2421897
 
+# Time units. A year here is the Julian year (365.25 days), the IAU's unit for rates per year.
+SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
+DAYS_PER_YEAR = 365.25
+HOURS_PER_YEAR = DAYS_PER_YEAR * 24.0
+SECONDS_PER_YEAR = DAYS_PER_YEAR * SECONDS_PER_DAY
 # Julian date of J2000.0 (2000-01-01 12:00 TT; used here on the UTC scale).
 JD_J2000 = 2451545.0
 # Julian date of the SGP4 epoch origin, 1949-12-31 00:00 UT.

@@ -87,10 +87,6 @@ class Results:
         }
 
 
-def compute_groups(scenario: Scenario) -> list[str]:
-    return [s.name for s in scenario.spacecraft if s.role == "compute"]
-
-
 def make_grid(scenario: Scenario) -> TimeGrid:
     return TimeGrid.from_duration(
         scenario.run.start, scenario.run.duration_h * 3600.0, scenario.run.step_s
@@ -110,7 +106,7 @@ def simulate(scenario: Scenario, workers: int | None = None,
     orbits = build_orbits(scenario)
     check_workload(scenario, orbits)
     users, gateways = user_sites(scenario), gateway_sites(scenario)
-    tracked = tracked_indices(orbits, compute_groups(scenario))
+    tracked = tracked_indices(orbits, scenario.compute_group_names)
     orbit = run_orbit_stage(
         orbits, grid, tracked, workers,
         on_progress=(lambda f: on_progress("orbit", f)) if on_progress else None,
@@ -156,7 +152,7 @@ def simulate_compute_ships(scenario: Scenario, workers: int | None = None,
                            strict: bool = False) -> tuple[OrbitResult, ShipResult]:
     """The orbit and ship stages for the Compute Ships alone (no relays): quick, for
     commands that need only the ships (aether cost)."""
-    orbits = build_orbits(scenario).select(compute_groups(scenario))
+    orbits = build_orbits(scenario).select(scenario.compute_group_names)
     grid = make_grid(scenario)
     orbit = run_orbit_stage(orbits, grid, tracked_indices(orbits, orbits.group_names),
                             default_workers() if workers is None else workers)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from aether.fleet.launch import HOURS_PER_YEAR
+from aether.constants import HOURS_PER_YEAR
 from aether.fleet.plan import PlanRules, simulate_plan, simulate_plan_loop
 
 RULES = PlanRules(lifetime_years=5, min_capacity_fraction=0.8, solar_degradation_per_year=0.03,

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aether.cli import app
+from aether.constants import HOURS_PER_YEAR
 from aether.fleet import (
     CostSettings,
     FixedLaunchPrice,
@@ -19,7 +20,6 @@ from aether.fleet import (
     default_ship_summary,
     plan_fleet,
 )
-from aether.fleet.launch import HOURS_PER_YEAR
 from aether.report.fleet import fleet_figures
 
 SHIP = default_ship_summary()

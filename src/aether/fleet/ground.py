@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aether.constants import HOURS_PER_YEAR
 from aether.fleet.cost import CostResult, levelise
-from aether.fleet.launch import HOURS_PER_YEAR
 from aether.fleet.plan import FleetPlan, PlanRules, simulate_plan
 from aether.fleet.ship import ShipSummary
 from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings

@@ -7,8 +7,6 @@ import numpy as np
 
 from aether.settings.fleet import FixedLaunchPrice, LaunchPrice, WrightLaunchPrice
 
-HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d x 24 h
-
 
 def launches_per_ship(mass_kg: float, payload_kg: float) -> float:
     """Vehicle loads one ship fills: mass / payload (0.3 means three ships share a flight)."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aether.fleet.launch import HOURS_PER_YEAR
+from aether.constants import HOURS_PER_YEAR
 from aether.settings.fleet import FleetSettings
 
 
@@ -109,13 +109,17 @@ def _initial_alive(gpus: int, rules: PlanRules) -> float:
 
 
 def simulate_plan(deploy_year, years: int, gpus_per_ship: int, rules: PlanRules) -> FleetPlan:
-    """Run a plan: `deploy_year[slot]` is the year each slot is first launched."""
+    """Run a plan: `deploy_year[slot]` is the year each slot is first launched.
+
+    Each year: retire the ships that are too old, too dosed, too weak or outclassed
+    (replacing them if the rules say so), launch the slots deployed that year, then fly
+    every ship through the year with its GPUs failing. Vectorised over slots.
+    """
     deploy = np.asarray(deploy_year, dtype=np.int64)
     n = deploy.size
     rng = np.random.default_rng(rules.seed)
     gpus = float(gpus_per_ship)
     alive0 = _initial_alive(gpus_per_ship, rules)
-
     launch_year = np.full(n, -1, dtype=np.int64)    # -1: not (or no longer) in service
     gen = np.full(n, -1, dtype=np.int64)
     alive = np.zeros(n)
@@ -125,51 +129,26 @@ def simulate_plan(deploy_year, years: int, gpus_per_ship: int, rules: PlanRules)
     in_service_m = np.zeros((years, n), dtype=bool)
     compute_m = np.zeros((years, n))
     gen_m = np.full((years, n), -1, dtype=np.int16)
-    hours = HOURS_PER_YEAR
 
     for y in range(years):
         newest = int(rules.generation(y))
-        serving = launch_year >= 0
-        # Yearly decisions for ships already flying.
-        age = np.where(serving, y - launch_year, 0)
-        capacity = np.minimum(alive / gpus, 1.0) * rules.power_fraction(age)
-        retire = serving & (
-            (age >= rules.lifetime_years)
-            | (rules.dose_rad_per_year * age >= rules.dose_limit_rad)
-            | (capacity < rules.min_capacity_fraction)
-        )
-        if rules.upgrade_min_gain is not None:
-            gain = rules.perf(newest) / rules.perf(np.maximum(gen, 0))
-            retire |= serving & (gain >= rules.upgrade_min_gain)
+        retire = _retirements(launch_year, gen, alive, y, newest, gpus, rules)
+        replaced = retire if rules.replace else np.zeros(n, dtype=bool)
+        launch_year[retire & ~replaced] = -1
+        fresh = replaced | (deploy == y)
+        launch_year[fresh], gen[fresh], alive[fresh] = y, newest, alive0
         per_year["deorbited"][y] = retire.sum()
-        if rules.replace:
-            fresh_replaced = retire
-        else:
-            fresh_replaced = np.zeros(n, dtype=bool)
-            launch_year[retire] = -1
-        per_year["replaced"][y] = fresh_replaced.sum()
-        fresh_new = deploy == y
-        per_year["new"][y] = fresh_new.sum()
-        fresh = fresh_replaced | fresh_new
-        launch_year[fresh] = y
-        gen[fresh] = newest
-        alive[fresh] = alive0
+        per_year["replaced"][y] = replaced.sum()
+        per_year["new"][y] = (deploy == y).sum()
 
-        # Service through the year.
         serving = launch_year >= 0
-        if rules.random_failures:
-            failed = np.zeros(n)
-            counts = alive[serving].astype(np.int64)
-            failed[serving] = rng.binomial(counts, rules.annual_failure_rate)
-            alive_end = alive - failed
-        else:
-            alive_end = alive * (1.0 - rules.annual_failure_rate)
+        alive_end = _surviving_gpus(alive, serving, rules, rng)
         alive_mid = 0.5 * (alive + alive_end)
         age_mid = y + 0.5 - launch_year
         service = np.where(launch_year == y, 1.0 - rules.commissioning_years, 1.0)
         frac = np.where(serving, np.minimum(alive_mid / gpus, 1.0) * rules.power_fraction(age_mid),
                         0.0)
-        hours_s = gpus * hours * service * frac * rules.delivered_fraction
+        hours_s = gpus * HOURS_PER_YEAR * service * frac * rules.delivered_fraction
         per_year["in_service"][y] = serving.sum()
         per_year["gpu_hours"][y] = hours_s.sum()
         per_year["equiv"][y] = (hours_s * rules.perf(np.maximum(gen, 0))).sum()
@@ -194,6 +173,33 @@ def simulate_plan(deploy_year, years: int, gpus_per_ship: int, rules: PlanRules)
         in_service=in_service_m, compute_fraction=compute_m, generation=gen_m,
         residual_by_launch_year=residual[:years],
     )
+
+
+def _retirements(launch_year, gen, alive, year: int, newest: int, gpus: float,
+                 rules: PlanRules) -> np.ndarray:
+    """Slots whose ship leaves service at the start of `year`: past its lifetime or dose
+    limit, below the minimum capacity, or outclassed enough by the newest generation."""
+    serving = launch_year >= 0
+    age = np.where(serving, year - launch_year, 0)
+    capacity = np.minimum(alive / gpus, 1.0) * rules.power_fraction(age)
+    retire = serving & (
+        (age >= rules.lifetime_years)
+        | (rules.dose_rad_per_year * age >= rules.dose_limit_rad)
+        | (capacity < rules.min_capacity_fraction)
+    )
+    if rules.upgrade_min_gain is not None:
+        gain = rules.perf(newest) / rules.perf(np.maximum(gen, 0))
+        retire |= serving & (gain >= rules.upgrade_min_gain)
+    return retire
+
+
+def _surviving_gpus(alive, serving, rules: PlanRules, rng: np.random.Generator) -> np.ndarray:
+    """Working GPUs per slot at the end of a year: binomial failures, or the expected loss."""
+    if not rules.random_failures:
+        return alive * (1.0 - rules.annual_failure_rate)
+    failed = np.zeros(alive.size)
+    failed[serving] = rng.binomial(alive[serving].astype(np.int64), rules.annual_failure_rate)
+    return alive - failed
 
 
 def simulate_plan_loop(deploy_year, years: int, gpus_per_ship: int, rules: PlanRules) -> dict:

@@ -12,8 +12,9 @@ computed from their stated rates. This is their simplified model (no GPUs, no fi
 no operations), kept apart from Aether's own levelised comparison.
 """
 
+from aether.constants import HOURS_PER_YEAR
 from aether.fleet.ground import electricity_kwh, energy_cost_usd
-from aether.fleet.launch import HOURS_PER_YEAR, launch_cost_usd
+from aether.fleet.launch import launch_cost_usd
 
 STARCLOUD_POWER_W = 40e6
 STARCLOUD_YEARS = 10

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aether.constants import HOURS_PER_YEAR
 from aether.fleet.cost import Launches
 from aether.fleet.ground import GroundBaseline
-from aether.fleet.launch import HOURS_PER_YEAR
 from aether.fleet.plan import FleetPlan
 from aether.fleet.ship import COMPUTE_PARTS, ShipSummary
 from aether.settings.fleet import FleetSettings, GroundSettings

@@ -104,8 +104,7 @@ def simulate_network(
     users = topology.user_sites
     fibre, nearest = fibre_rtt_ms(topology.site_lat_deg[users], topology.site_lon_deg[users],
                                   centres, settings.fibre_route_factor)
-    groups = [g for g in topology.group_names
-              if scenario.spacecraft[topology.group_names.index(g)].role == "compute"]
+    groups = scenario.compute_group_names
     group_members = [orbits.members(g) for g in groups]
     targets = topology.down_node(users)
     gateways_down = topology.down_node(topology.gateway_sites)

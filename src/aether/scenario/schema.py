@@ -239,6 +239,11 @@ class Scenario(SettingsModel):
     # Where the scenario came from (a path or "preset NAME"), for messages about its files.
     origin: str = "scenario"
 
+    @property
+    def compute_group_names(self) -> list[str]:
+        """Names of the spacecraft entries whose role is compute, in file order."""
+        return [s.name for s in self.spacecraft if s.role == "compute"]
+
     @field_validator("spacecraft")
     @classmethod
     def _unique(cls, value: list[Spacecraft]) -> list[Spacecraft]:

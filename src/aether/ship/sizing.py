@@ -16,8 +16,8 @@ import numpy as np
 from aether.orbit import eclipse_seasons, mean_radius_km, period_min
 from aether.settings.ship import ShipDesign
 from aether.ship import radiator as rad
-from aether.ship.constants import J_PER_KWH, SOLAR_CONSTANT_W_M2
-from aether.ship.solar import ageing_factor, cosine_factor
+from aether.ship.constants import J_PER_KWH
+from aether.ship.solar import ageing_factor, array_power_w, cosine_factor
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,8 @@ def size_hardware(design: ShipDesign, env: OrbitEnvelope, life_years: float = 5.
     if solar_m2 is None:
         sized.append("solar_array")
         # Sized at end of life (life_years) on the worst day of the year.
-        per_m2 = (SOLAR_CONSTANT_W_M2 * s.efficiency * s.packing_factor
-                  * ageing_factor(s.degradation_per_year, max(life_years, s.age_years))
-                  * env.worst_cosine)
+        per_m2 = array_power_w(1.0, s.efficiency, s.packing_factor, env.worst_cosine, 1.0,
+                               ageing_factor(s.degradation_per_year, max(life_years, s.age_years)))
         solar_m2 = (total_w + recharge_w) / per_m2 if per_m2 > 0 else math.inf
 
     radiator_m2 = r.area_m2

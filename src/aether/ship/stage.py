@@ -19,7 +19,7 @@ from aether.ship.sizing import (
     envelope_from_seasons,
     size_hardware,
 )
-from aether.ship.solar import ageing_factor, cosine_factor
+from aether.ship.solar import ageing_factor, array_power_w, cosine_factor
 
 
 class ShipWarning(UserWarning):
@@ -69,9 +69,10 @@ class ShipSpec:
                 solar_constant_w_m2: float = SOLAR_CONSTANT_W_M2):
         """Array output (W) and absorbed environmental heat (W) [time] from shadow and beta."""
         s, r = self.design.solar, self.design.radiator
-        solar_w = (solar_constant_w_m2 * self.hardware.solar_array_m2 * s.efficiency
-                   * s.packing_factor * ageing_factor(s.degradation_per_year, s.age_years)
-                   * cosine_factor(s.pointing, beta_deg) * sunlit)
+        solar_w = array_power_w(self.hardware.solar_array_m2, s.efficiency, s.packing_factor,
+                                cosine_factor(s.pointing, beta_deg), sunlit,
+                                ageing_factor(s.degradation_per_year, s.age_years),
+                                solar_constant_w_m2)
         absorbed_w = (self.hardware.radiator_m2 or 0.0) * rad.absorbed_w_m2(
             r.solar_absorptivity, r.ir_absorptivity, r.earth_view_factor, r.sun_incidence_cos,
             sunlit, solar_w_m2=solar_constant_w_m2)

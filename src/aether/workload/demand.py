@@ -2,12 +2,13 @@
 
 import numpy as np
 
+from aether.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from aether.settings.workload import Demand
 
 
 def local_hour(utc_seconds: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
     """Local mean solar hour [time, site] from seconds since 00:00 UTC and longitude."""
-    hours = np.asarray(utc_seconds, float)[:, None] / 3600.0 + np.asarray(lon_deg)[None, :] / 15.0
+    hours = np.asarray(utc_seconds, float)[:, None] / SECONDS_PER_HOUR + np.asarray(lon_deg)[None, :] / 15.0
     return np.mod(hours, 24.0)
 
 
@@ -32,6 +33,6 @@ def expected_requests(demand: Demand, utc_seconds: np.ndarray, lon_deg: np.ndarr
                       population: np.ndarray, step_s: float) -> np.ndarray:
     """Mean requests per step at each site [time, site]: requests_per_day x population share x
     diurnal weight at the site's local hour x step / day."""
-    rate = demand.requests_per_day / 86400.0 * population_share(population)
+    rate = demand.requests_per_day / SECONDS_PER_DAY * population_share(population)
     return rate[None, :] * diurnal_weight(demand.diurnal_profile,
                                           local_hour(utc_seconds, lon_deg)) * step_s

@@ -5,7 +5,7 @@ Rates are events per second for the whole job (all its GPUs), as a Poisson proce
 
 from dataclasses import dataclass
 
-SECONDS_PER_YEAR = 365.25 * 86400.0
+from aether.constants import SECONDS_PER_HOUR, SECONDS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def job_failure_rates(
     functional: dose rate / rad per interrupt per GPU.
     """
     dose_rad_per_s = dose_rad_per_year / SECONDS_PER_YEAR
-    hard = gpus / (gpu_mtbf_h * 3600.0)
+    hard = gpus / (gpu_mtbf_h * SECONDS_PER_HOUR)
     hard *= 1.0 + hard_failure_increase_per_krad_per_year * dose_rad_per_year / 1000.0
     sdc = gpus * dose_rad_per_s / rad_per_sdc * sdc_rollback_fraction
     functional = gpus * dose_rad_per_s / rad_per_functional_interrupt

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aether.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from aether.settings.workload import FineTuning
 from aether.workload import events as ev
 from aether.workload.timeline import RateTimeline
@@ -32,8 +33,8 @@ class FineTuningResult:
         end = np.array(self.end_s, float)
         done = np.isfinite(end)
         met = done & (end <= np.array(self.deadline_s, float))
-        wait_h = (np.array(self.start_s, float) - np.array(self.arrival_s, float)) / 3600.0
-        turn_h = (end - np.array(self.arrival_s, float)) / 3600.0
+        wait_h = (np.array(self.start_s, float) - np.array(self.arrival_s, float)) / SECONDS_PER_HOUR
+        turn_h = (end - np.array(self.arrival_s, float)) / SECONDS_PER_HOUR
         started = np.isfinite(wait_h)
         return {
             "jobs": n,
@@ -62,7 +63,7 @@ class FineTuningProcess:
         self.ship_index = ship_index
         self.waiting: list[tuple[float, int]] = []
         self.r = FineTuningResult(slots=len(self.free))
-        rate_per_s = settings.arrivals_per_day / 86400.0
+        rate_per_s = settings.arrivals_per_day / SECONDS_PER_DAY
         times = []
         if rate_per_s > 0:
             t = rng.exponential(1.0 / rate_per_s)
@@ -79,7 +80,7 @@ class FineTuningProcess:
         i = len(r.arrival_s)
         r.arrival_s.append(t)
         r.size_gpu_h.append(size_gpu_h)
-        r.deadline_s.append(t + self.s.deadline_h * 3600.0)
+        r.deadline_s.append(t + self.s.deadline_h * SECONDS_PER_HOUR)
         r.start_s.append(np.inf)
         r.end_s.append(np.inf)
         r.ship.append(-1)
@@ -91,7 +92,7 @@ class FineTuningProcess:
         while self.waiting and self.free:
             _, i = heapq.heappop(self.waiting)
             pos, slot = heapq.heappop(self.free)
-            gpu_s = self.r.size_gpu_h[i] * 3600.0 / self.s.gpus_per_job
+            gpu_s = self.r.size_gpu_h[i] * SECONDS_PER_HOUR / self.s.gpus_per_job
             end = self.delivered[pos].time_to_accumulate(t, gpu_s)
             self.r.start_s[i] = t
             self.r.ship[i] = self.ship_index[pos]

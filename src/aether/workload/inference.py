@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aether.constants import SECONDS_PER_HOUR
 from aether.settings.workload import Inference
 from aether.workload.demand import expected_requests
 from aether.workload.inputs import WorkloadInputs
@@ -87,36 +88,44 @@ class InferenceResult:
         }
 
 
-def _queue_one_ship(work, capacity, limit, backlog):
-    """Lindley's recursion with admission control for one ship over a chunk.
+def admit_and_queue(backlog, work, capacity, limit):
+    """One step of Lindley's recursion with admission control (every argument broadcasts).
 
-    work, capacity, limit: per step (replica-seconds); backlog: carried in. Returns the
-    backlog at the start of each step, the admitted work and the backlog carried out.
+    backlog: work waiting at the start of the step; work: work arriving in it; capacity:
+    work the step can serve; limit: the most backlog allowed (replica-seconds). Work that
+    would push the backlog past limit + capacity is refused. Returns (admitted, backlog at
+    the end of the step).
     """
-    q = float(backlog)
-    n = len(work)
-    q_start = [0.0] * n
-    admitted = [0.0] * n
-    for i, (a, c, m) in enumerate(zip(work, capacity, limit, strict=True)):
-        q_start[i] = q
-        room = m + c - q
-        adm = a if a <= room else (room if room > 0 else 0.0)
-        admitted[i] = adm
-        q = q + adm - c
-        if q < 0:
-            q = 0.0
-    return q_start, admitted, q
+    admitted = np.minimum(work, np.maximum(limit + capacity - backlog, 0.0))
+    return admitted, np.maximum(backlog + admitted - capacity, 0.0)
+
+
+@dataclass
+class _Routed:
+    """Cohorts of one chunk sent to ships, and the work each ship was given per step."""
+
+    t_i: np.ndarray        # [cohort] step within the chunk
+    s_i: np.ndarray        # [cohort] site
+    k_i: np.ndarray        # [cohort] request class
+    ship_i: np.ndarray     # [cohort] ship
+    n_i: np.ndarray        # [cohort] requests
+    work: np.ndarray       # [t, ship] replica-seconds of prefill and decode
+    pwork: np.ndarray      # [t, ship] replica-seconds of prefill
+    dtok: np.ndarray       # [t, ship] output tokens
+    q_start: np.ndarray    # [t, ship] backlog at the start of each step
+    admitted: np.ndarray   # [t, ship] work admitted
 
 
 def simulate_inference(settings: Inference, inputs: WorkloadInputs, replica: ReplicaModel,
                        replicas_per_ship: np.ndarray, delivered: np.ndarray,
                        rng: np.random.Generator, chunk_steps: int, on_progress=None
                        ) -> InferenceResult:
-    """delivered: [time, ship] with injected outages applied (0 = down)."""
+    """Demand, routing, queueing and latency over the run, chunk by chunk.
+
+    delivered: [time, ship] with injected outages applied (0 = down).
+    """
     T, N = inputs.n_steps, inputs.n_ships
-    step = inputs.step_s
     classes = settings.demand.classes
-    K = len(classes)
     share = np.array([c.share for c in classes])
     tokens = np.array([c.prompt_tokens + c.output_tokens for c in classes], np.int64)
     region_names, region_of_site = np.unique(np.asarray(inputs.site_region, dtype=object)
@@ -124,116 +133,119 @@ def simulate_inference(settings: Inference, inputs: WorkloadInputs, replica: Rep
     allowed = allowed_ships(settings.routing, settings.sovereignty, inputs.site_region,
                             inputs.ship_region, N)
     R = np.asarray(replicas_per_ship, float)
-    start = inputs.start_utc
-    sod0 = start.hour * 3600 + start.minute * 60 + start.second + start.microsecond * 1e-6
+    sod0 = seconds_of_day(inputs.start_utc)
     res = InferenceResult(replica, np.asarray(replicas_per_ship), [c.name for c in classes],
                           [str(x) for x in region_names], settings.slo.ttft_ms,
                           settings.slo.tpot_ms)
     res.busy = np.zeros((T, N), np.float32)
-    served_by_ship = np.zeros(N, np.int64)
+    res.served_by_ship = np.zeros(N, np.int64)
     backlog = np.zeros(N)
-    max_q = settings.serving.max_queue_s
-    pf_k, out_k, svc_k = replica.prefill_s, replica.output_tokens, replica.service_s
-    out: dict[str, list[np.ndarray]] = {"ttft": [], "tpot": [], "count": [], "region": []}
-    slo_ttft, slo_tpot = settings.slo.ttft_ms, settings.slo.tpot_ms
+    cohorts: dict[str, list[np.ndarray]] = {"ttft": [], "tpot": [], "count": [], "region": []}
 
     for first in range(0, T, chunk_steps):
         sl = slice(first, min(first + chunk_steps, T))
-        tc = sl.stop - sl.start
-        t_s = sod0 + np.arange(sl.start, sl.stop) * step
+        t_s = sod0 + np.arange(sl.start, sl.stop) * inputs.step_s
         lam = expected_requests(settings.demand, t_s, inputs.site_lon_deg,
-                                inputs.site_population, step)
+                                inputs.site_population, inputs.step_s)
         counts = rng.poisson(lam[:, :, None] * share[None, None, :])  # [t, site, class]
-        res.requests += int(counts.sum())
-        res.tokens_requested += int((counts.sum(axis=(0, 1)) * tokens).sum())
         rtt = inputs.rtt_ms[sl]
-        d = delivered[sl]
-        rate = R[None, :] * d  # effective replicas [t, ship]
+        rate = R[None, :] * delivered[sl]  # effective replicas [t, ship]
         avail = np.isfinite(rtt) & (rate[:, None, :] > 0) & allowed[None, :, :]
-
-        if settings.routing == "least_loaded":
-            (t_i, s_i, k_i, ship_i, n_i, work, pwork, dtok, q_start, admitted,
-             backlog) = _route_least_loaded(counts, avail, rate, step, backlog, max_q,
-                                            svc_k, pf_k, out_k)
-        else:
-            ship, reach = lowest_rtt(rtt, avail)
-            live = counts * reach[:, :, None]
-            t_i, s_i, k_i = np.nonzero(live)
-            n_i = live[t_i, s_i, k_i]
-            ship_i = ship[t_i, s_i]
-            key = t_i * N + ship_i
-            work = np.bincount(key, n_i * svc_k[k_i], tc * N).reshape(tc, N)
-            pwork = np.bincount(key, n_i * pf_k[k_i], tc * N).reshape(tc, N)
-            dtok = np.bincount(key, n_i * out_k[k_i], tc * N).reshape(tc, N)
-            q_start = np.zeros((tc, N))
-            admitted = np.zeros((tc, N))
-            cap = rate * step
-            lim = max_q * rate
-            for j in range(N):
-                qs, adm, backlog[j] = _queue_one_ship(work[:, j].tolist(), cap[:, j].tolist(),
-                                                      lim[:, j].tolist(), backlog[j])
-                q_start[:, j], admitted[:, j] = qs, adm
-
-        unreachable = counts.sum() - n_i.sum()
-        res.dropped_unreachable += int(unreachable)
-        cap = rate * step
-        with np.errstate(divide="ignore", invalid="ignore"):
-            admit = np.where(work > 0, admitted / work, 1.0)
-            inv_rate = np.where(rate > 0, 1.0 / rate, np.inf)
-            wait = (q_start + 0.5 * np.maximum(admitted - cap, 0.0)) * inv_rate
-            rho_p = np.minimum(np.where(cap > 0, pwork * admit / cap, 0.0), 0.95)
-            pf_wait = rho_p * replica.prefill_residual_s / (1.0 - rho_p)
-            k_tok = np.where(rate > 0, dtok * admit * inv_rate / step, 0.0)
-        tpot_s = replica.step_s(replica.decode_batch(k_tok))
-        res.busy[sl] = np.where(R > 0, np.minimum(cap, q_start + admitted) / (R * step + 1e-300),
-                                0.0)
-
-        a_i = admit[t_i, ship_i]
-        served = np.floor(n_i * a_i + 1e-9).astype(np.int64)
-        served = np.minimum(served, n_i)
-        dropped = n_i - served
-        res.dropped_overload += int(dropped.sum())
-        res.served += int(served.sum())
-        served_by_ship += np.bincount(ship_i, served, N).astype(np.int64)
-        tok_i = tokens[k_i]
-        res.tokens_served += int((served * tok_i).sum())
-        lost_tokens = int((dropped * tok_i).sum())
-        by_class_unreached = (counts.sum(axis=(0, 1)) - np.bincount(k_i, n_i, K)).astype(np.int64)
-        res.tokens_dropped += lost_tokens + int((by_class_unreached * tokens).sum())
-
-        ttft = (rtt[t_i, s_i, ship_i]
-                + 1000.0 * (wait[t_i, ship_i] + pf_wait[t_i, ship_i] + pf_k[k_i]))
-        tpot = 1000.0 * tpot_s[t_i, ship_i]
-        ok = served > 0
-        res.slo_met += int(served[ok & (ttft <= slo_ttft) & (tpot <= slo_tpot)].sum())
-        res.cohorts_total += int(ok.sum())
-        out["ttft"].append(ttft[ok].astype(np.float32))
-        out["tpot"].append(tpot[ok].astype(np.float32))
-        out["count"].append(served[ok].astype(np.int32))
-        out["region"].append(region_of_site[s_i[ok]].astype(np.int16))
+        route = _route_least_loaded if settings.routing == "least_loaded" else _route_lowest_rtt
+        routed, backlog = route(counts, rtt, avail, rate, inputs.step_s, backlog,
+                                settings.serving.max_queue_s, replica)
+        _serve_chunk(res, routed, counts, tokens, rtt, rate, R, inputs.step_s, replica,
+                     region_of_site, cohorts, sl)
         if on_progress is not None:
             on_progress(sl.stop / T)
 
-    if out["ttft"]:
-        res.ttft_ms = np.concatenate(out["ttft"])
-        res.tpot_ms = np.concatenate(out["tpot"])
-        res.count = np.concatenate(out["count"])
-        res.region = np.concatenate(out["region"])
-    res.served_by_ship = served_by_ship
+    if cohorts["ttft"]:
+        res.ttft_ms = np.concatenate(cohorts["ttft"])
+        res.tpot_ms = np.concatenate(cohorts["tpot"])
+        res.count = np.concatenate(cohorts["count"])
+        res.region = np.concatenate(cohorts["region"])
     return res
 
 
-def _route_least_loaded(counts, avail, rate, step, backlog, max_q, svc_k, pf_k, out_k):
-    """Route step by step: each site's requests split over its available ships in
-    proportion to their spare capacity at the start of the step (backlog counted)."""
-    tc, S, K = counts.shape
-    N = rate.shape[1]
-    q = backlog.copy()
+def seconds_of_day(utc) -> float:
+    """Seconds since UTC midnight of a datetime."""
+    return (utc.hour * SECONDS_PER_HOUR + utc.minute * 60 + utc.second + utc.microsecond * 1e-6)
+
+
+def _serve_chunk(res: InferenceResult, routed: _Routed, counts, tokens, rtt, rate, R, step,
+                 replica: ReplicaModel, region_of_site, cohorts, sl: slice) -> None:
+    """Admission, waits and latencies of one chunk's cohorts, tallied into res."""
+    K = len(tokens)
+    t_i, s_i, k_i, ship_i, n_i = routed.t_i, routed.s_i, routed.k_i, routed.ship_i, routed.n_i
+    work, admitted, q_start = routed.work, routed.admitted, routed.q_start
+    cap = rate * step
+    with np.errstate(divide="ignore", invalid="ignore"):
+        admit = np.where(work > 0, admitted / work, 1.0)
+        inv_rate = np.where(rate > 0, 1.0 / rate, np.inf)
+        wait = (q_start + 0.5 * np.maximum(admitted - cap, 0.0)) * inv_rate
+        rho_p = np.minimum(np.where(cap > 0, routed.pwork * admit / cap, 0.0), 0.95)
+        pf_wait = rho_p * replica.prefill_residual_s / (1.0 - rho_p)
+        k_tok = np.where(rate > 0, routed.dtok * admit * inv_rate / step, 0.0)
+    tpot_s = replica.step_s(replica.decode_batch(k_tok))
+    res.busy[sl] = np.where(R > 0, np.minimum(cap, q_start + admitted) / (R * step + 1e-300), 0.0)
+
+    res.requests += int(counts.sum())
+    res.tokens_requested += int((counts.sum(axis=(0, 1)) * tokens).sum())
+    res.dropped_unreachable += int(counts.sum() - n_i.sum())
+    served = np.minimum(np.floor(n_i * admit[t_i, ship_i] + 1e-9).astype(np.int64), n_i)
+    dropped = n_i - served
+    res.dropped_overload += int(dropped.sum())
+    res.served += int(served.sum())
+    res.served_by_ship += np.bincount(ship_i, served, len(R)).astype(np.int64)
+    tok_i = tokens[k_i]
+    res.tokens_served += int((served * tok_i).sum())
+    unreached_by_class = (counts.sum(axis=(0, 1)) - np.bincount(k_i, n_i, K)).astype(np.int64)
+    res.tokens_dropped += int((dropped * tok_i).sum()) + int((unreached_by_class * tokens).sum())
+
+    ttft = (rtt[t_i, s_i, ship_i]
+            + 1000.0 * (wait[t_i, ship_i] + pf_wait[t_i, ship_i] + replica.prefill_s[k_i]))
+    tpot = 1000.0 * tpot_s[t_i, ship_i]
+    ok = served > 0
+    res.slo_met += int(served[ok & (ttft <= res.slo_ttft_ms) & (tpot <= res.slo_tpot_ms)].sum())
+    res.cohorts_total += int(ok.sum())
+    cohorts["ttft"].append(ttft[ok].astype(np.float32))
+    cohorts["tpot"].append(tpot[ok].astype(np.float32))
+    cohorts["count"].append(served[ok].astype(np.int32))
+    cohorts["region"].append(region_of_site[s_i[ok]].astype(np.int16))
+
+
+def _work_per_step(key, n_i, k_i, replica: ReplicaModel, size: int):
+    """Replica-seconds of all work, of prefill, and output tokens, summed per key."""
+    return (np.bincount(key, n_i * replica.service_s[k_i], size),
+            np.bincount(key, n_i * replica.prefill_s[k_i], size),
+            np.bincount(key, n_i * replica.output_tokens[k_i], size))
+
+
+def _route_lowest_rtt(counts, rtt, avail, rate, step, backlog, max_queue_s, replica):
+    """Every cohort to its nearest available ship; each ship's queue over the chunk."""
+    tc, N = rate.shape
+    ship, reach = lowest_rtt(rtt, avail)
+    live = counts * reach[:, :, None]
+    t_i, s_i, k_i = np.nonzero(live)
+    n_i = live[t_i, s_i, k_i]
+    ship_i = ship[t_i, s_i]
+    work, pwork, dtok = (w.reshape(tc, N) for w in
+                         _work_per_step(t_i * N + ship_i, n_i, k_i, replica, tc * N))
     q_start = np.zeros((tc, N))
     admitted = np.zeros((tc, N))
-    work = np.zeros((tc, N))
-    pwork = np.zeros((tc, N))
-    dtok = np.zeros((tc, N))
+    q = backlog.copy()
+    for t in range(tc):
+        q_start[t] = q
+        admitted[t], q = admit_and_queue(q, work[t], rate[t] * step, max_queue_s * rate[t])
+    return _Routed(t_i, s_i, k_i, ship_i, n_i, work, pwork, dtok, q_start, admitted), q
+
+
+def _route_least_loaded(counts, rtt, avail, rate, step, backlog, max_queue_s, replica):
+    """Route step by step: each site's requests split over its available ships in
+    proportion to their spare capacity at the start of the step (backlog counted)."""
+    tc, N = rate.shape
+    q = backlog.copy()
+    q_start, admitted, work, pwork, dtok = (np.zeros((tc, N)) for _ in range(5))
     parts = []
     for t in range(tc):
         cap = rate[t] * step
@@ -244,14 +256,9 @@ def _route_least_loaded(counts, avail, rate, step, backlog, max_q, svc_k, pf_k, 
         split = split_by_weight(counts[t], w)  # [site, class, ship]
         s_i, k_i, ship_i = np.nonzero(split)
         n_i = split[s_i, k_i, ship_i]
-        work[t] = np.bincount(ship_i, n_i * svc_k[k_i], N)
-        pwork[t] = np.bincount(ship_i, n_i * pf_k[k_i], N)
-        dtok[t] = np.bincount(ship_i, n_i * out_k[k_i], N)
+        work[t], pwork[t], dtok[t] = _work_per_step(ship_i, n_i, k_i, replica, N)
         q_start[t] = q
-        room = np.maximum(max_q * rate[t] + cap - q, 0.0)
-        adm = np.minimum(work[t], room)
-        admitted[t] = adm
-        q = np.maximum(q + adm - cap, 0.0)
+        admitted[t], q = admit_and_queue(q, work[t], cap, max_queue_s * rate[t])
         parts.append((np.full(len(n_i), t), s_i, k_i, ship_i, n_i))
     t_i, s_i, k_i, ship_i, n_i = (np.concatenate([p[j] for p in parts]) for j in range(5))
-    return t_i, s_i, k_i, ship_i, n_i, work, pwork, dtok, q_start, admitted, q
+    return _Routed(t_i, s_i, k_i, ship_i, n_i, work, pwork, dtok, q_start, admitted), q

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from aether.constants import SECONDS_PER_DAY
 from aether.errors import ScenarioError
 from aether.settings.hardware import Accelerator
 from aether.settings.workload import WorkloadSettings
@@ -39,10 +40,29 @@ def allocate_gpus(settings: WorkloadSettings, ship_names: list[str], gpus_per_sh
     Needs only the ships' names, GPU counts and accelerator, so scenarios can be checked
     before any simulation."""
     known = {n: i for i, n in enumerate(ship_names)}
-    n_ships = len(ship_names)
     total = np.asarray(gpus_per_ship, np.int64)
     problems: list[str] = []
-    train = np.zeros(n_ships, np.int64)
+    train = _training_gpus(settings, known, acc, problems)
+    ft = _fine_tuning_gpus(settings, known, problems)
+    inf = _inference_gpus(settings, total - train - ft, acc, problems)
+    used = train + ft + inf
+    for i in np.nonzero(used > total)[0]:
+        problems.append(
+            f"workload: ship {ship_names[i]} has {total[i]} GPUs but the workload asks "
+            f"for {used[i]} (training {train[i]}, fine-tuning {ft[i]}, inference {inf[i]})")
+    for k, o in enumerate(settings.outages):
+        if o.ship not in known:
+            problems.append(f"workload.outages[{k}].ship: unknown ship {o.ship} "
+                            f"(known: {', '.join(known)})")
+    if problems:
+        raise ScenarioError(problems)
+    return {"training": train, "fine_tuning": ft, "inference": inf, "total": total}
+
+
+def _training_gpus(settings: WorkloadSettings, known: dict[str, int], acc: Accelerator,
+                   problems: list[str]) -> np.ndarray:
+    """Training GPUs per ship; a job must split evenly and its sharded state fit in HBM."""
+    train = np.zeros(len(known), np.int64)
     for j, job in enumerate(settings.training):
         where = f"workload.training[{j}] ({job.name})"
         idx = _ship_indices(job.ships, known, f"{where}.ships")
@@ -59,51 +79,55 @@ def allocate_gpus(settings: WorkloadSettings, ship_names: list[str], gpus_per_sh
                 f"{job.checkpoint_bytes_per_param:g} bytes (weights and optimizer state) "
                 f"sharded over {per_ship} GPUs is {_gb(need)} per GPU, more than the "
                 f"{_gb(acc.hbm_bytes)} of one {acc.name}")
-    ft = np.zeros(n_ships, np.int64)
-    if settings.fine_tuning is not None and settings.fine_tuning.arrivals_per_day > 0:
-        f = settings.fine_tuning
-        idx = (list(range(n_ships)) if f.ships is None
-               else _ship_indices(f.ships, known, "workload.fine_tuning.ships"))
-        ft[idx] = f.gpus_per_ship
-        if f.gpus_per_job > f.gpus_per_ship:
-            problems.append(f"workload.fine_tuning: gpus_per_job {f.gpus_per_job} is more than "
-                            f"gpus_per_ship {f.gpus_per_ship}, so no job can ever run")
-    inf = np.zeros(n_ships, np.int64)
-    if settings.inference is not None:
-        inference = settings.inference
-        if inference.gpus_per_ship is None:
-            inf = np.maximum(total - train - ft, 0)
-        else:
-            inf[:] = inference.gpus_per_ship
-        sv, m = inference.serving, inference.model
-        weights = m.parameters * m.bytes_per_param
-        usable = sv.gpus_per_replica * acc.hbm_bytes * sv.hbm_usable_fraction
-        if weights > usable:
-            problems.append(
-                f"workload.inference.model: {m.name} does not fit: {m.parameters:.3g} "
-                f"parameters x {m.bytes_per_param:g} bytes = {_gb(weights)} of weights, more "
-                f"than the {_gb(usable)} usable on a replica of {sv.gpus_per_replica} x "
-                f"{acc.name} ({_gb(acc.hbm_bytes)} each, {sv.hbm_usable_fraction:g} usable)")
-        elif replica_model(inference, acc).batch_cap < 1:
-            problems.append(
-                f"workload.inference.model: {m.name} leaves no room for the KV cache of one "
-                f"request on a replica of {sv.gpus_per_replica} x {acc.name}")
-        elif inference.demand.requests_per_day > 0 and (inf // sv.gpus_per_replica).sum() == 0:
-            problems.append(
-                f"workload.inference: no ship has {sv.gpus_per_replica} GPUs left for one "
-                f"replica (inference GPUs per ship: {', '.join(map(str, inf.tolist()))})")
-    used = train + ft + inf
-    for i in np.nonzero(used > total)[0]:
+    return train
+
+
+def _fine_tuning_gpus(settings: WorkloadSettings, known: dict[str, int],
+                      problems: list[str]) -> np.ndarray:
+    """Fine-tuning GPUs per ship (a fixed pool on each chosen ship)."""
+    ft = np.zeros(len(known), np.int64)
+    f = settings.fine_tuning
+    if f is None or f.arrivals_per_day <= 0:
+        return ft
+    idx = (list(range(len(known))) if f.ships is None
+           else _ship_indices(f.ships, known, "workload.fine_tuning.ships"))
+    ft[idx] = f.gpus_per_ship
+    if f.gpus_per_job > f.gpus_per_ship:
+        problems.append(f"workload.fine_tuning: gpus_per_job {f.gpus_per_job} is more than "
+                        f"gpus_per_ship {f.gpus_per_ship}, so no job can ever run")
+    return ft
+
+
+def _inference_gpus(settings: WorkloadSettings, left: np.ndarray, acc: Accelerator,
+                    problems: list[str]) -> np.ndarray:
+    """Inference GPUs per ship (what training and fine-tuning left, unless stated); the
+    model's weights and one request's KV cache must fit a replica."""
+    inf = np.zeros(len(left), np.int64)
+    inference = settings.inference
+    if inference is None:
+        return inf
+    if inference.gpus_per_ship is None:
+        inf = np.maximum(left, 0)
+    else:
+        inf[:] = inference.gpus_per_ship
+    sv, m = inference.serving, inference.model
+    weights = m.parameters * m.bytes_per_param
+    usable = sv.gpus_per_replica * acc.hbm_bytes * sv.hbm_usable_fraction
+    if weights > usable:
         problems.append(
-            f"workload: ship {ship_names[i]} has {total[i]} GPUs but the workload asks "
-            f"for {used[i]} (training {train[i]}, fine-tuning {ft[i]}, inference {inf[i]})")
-    for k, o in enumerate(settings.outages):
-        if o.ship not in known:
-            problems.append(f"workload.outages[{k}].ship: unknown ship {o.ship} "
-                            f"(known: {', '.join(known)})")
-    if problems:
-        raise ScenarioError(problems)
-    return {"training": train, "fine_tuning": ft, "inference": inf, "total": total}
+            f"workload.inference.model: {m.name} does not fit: {m.parameters:.3g} "
+            f"parameters x {m.bytes_per_param:g} bytes = {_gb(weights)} of weights, more "
+            f"than the {_gb(usable)} usable on a replica of {sv.gpus_per_replica} x "
+            f"{acc.name} ({_gb(acc.hbm_bytes)} each, {sv.hbm_usable_fraction:g} usable)")
+    elif replica_model(inference, acc).batch_cap < 1:
+        problems.append(
+            f"workload.inference.model: {m.name} leaves no room for the KV cache of one "
+            f"request on a replica of {sv.gpus_per_replica} x {acc.name}")
+    elif inference.demand.requests_per_day > 0 and (inf // sv.gpus_per_replica).sum() == 0:
+        problems.append(
+            f"workload.inference: no ship has {sv.gpus_per_replica} GPUs left for one "
+            f"replica (inference GPUs per ship: {', '.join(map(str, inf.tolist()))})")
+    return inf
 
 
 def apply_outages(settings: WorkloadSettings, inputs: WorkloadInputs) -> np.ndarray:
@@ -127,45 +151,27 @@ def simulate_workload(settings: WorkloadSettings, inputs: WorkloadInputs, seed: 
     started = time.perf_counter()
     inputs.check()
     alloc = allocate_gpus(settings, inputs.ship_names, inputs.gpus_per_ship, inputs.accelerator)
-    step, T = inputs.step_s, inputs.n_steps
-    run_s = inputs.duration_s
-    horizon_s = max(settings.horizon_days * 86400.0, run_s)
+    horizon_s = max(settings.horizon_days * SECONDS_PER_DAY, inputs.duration_s)
     d_orig = np.clip(np.asarray(inputs.delivered_fraction, float), 0.0, 1.0)
     d_run = apply_outages(settings, inputs)
-    root = np.random.default_rng(seed)
-    rng_inference, rng_ft, *rng_jobs = root.spawn(2 + len(settings.training))
-    known = {n: i for i, n in enumerate(inputs.ship_names)}
+    rng_inference, rng_ft, *rng_jobs = np.random.default_rng(seed).spawn(2 + len(settings.training))
     timings: dict[str, float] = {}
 
-    # Training and fine-tuning on the event core.
     t0 = time.perf_counter()
     queue = ev.EventQueue()
-    processes = []
-    for job, rng in zip(settings.training, rng_jobs, strict=True):
-        idx = _ship_indices(job.ships, known, "")
-        plan = plan_training(job, idx, inputs.accelerator, d_run, d_orig, inputs.backhaul_bps,
-                             inputs.inter_ship_bps, step, inputs.dose_rad_per_year,
-                             settings.reliability)
-        processes.append(TrainingProcess(plan, queue, rng, run_s))
-    for o in settings.outages:
-        ship = known[o.ship]
-        for p in processes:
-            if ship in p.p.ship_index:
-                queue.schedule(o.start_s, ev.OUTAGE, p.outage_start)
-                queue.schedule(o.start_s + o.duration_s, ev.OUTAGE, p.outage_end)
+    processes = _training_processes(settings, inputs, d_run, d_orig, queue, rng_jobs)
     ft_proc = None
     if settings.fine_tuning is not None and alloc["fine_tuning"].sum() > 0:
         ft_ships = [int(i) for i in np.nonzero(alloc["fine_tuning"])[0]]
-        timelines = [RateTimeline(d_run[:, i], step, d_orig[:, i]) for i in ft_ships]
+        timelines = [RateTimeline(d_run[:, i], inputs.step_s, d_orig[:, i]) for i in ft_ships]
         ft_proc = FineTuningProcess(settings.fine_tuning, ft_ships, timelines, queue, rng_ft,
-                                    run_s)
+                                    inputs.duration_s)
     queue.run(until=horizon_s)
     training = {p.p.job.name: p.finish(horizon_s) for p in processes}
     timings["events_s"] = time.perf_counter() - t0
     if on_progress is not None:
         on_progress(0.05)
 
-    # Inference in cohorts.
     t0 = time.perf_counter()
     inference = None
     if settings.inference is not None:
@@ -177,7 +183,41 @@ def simulate_workload(settings: WorkloadSettings, inputs: WorkloadInputs, seed: 
             on_progress=(lambda f: on_progress(0.05 + 0.9 * f)) if on_progress else None)
     timings["inference_s"] = time.perf_counter() - t0
 
-    # GPU utilisation [time, ship].
+    util = _gpu_utilisation(inputs, d_run, training, ft_proc, inference, alloc)
+    if on_progress is not None:
+        on_progress(1.0)
+    return WorkloadResult(
+        settings=settings, ship_names=list(inputs.ship_names), start_utc=inputs.start_utc,
+        step_s=inputs.step_s, n_steps=inputs.n_steps, horizon_s=horizon_s, training=training,
+        fine_tuning=ft_proc.r if ft_proc is not None else None, inference=inference,
+        gpu_utilisation=util.astype(np.float32),
+        allocation={k: [int(x) for x in v] for k, v in alloc.items()},
+        events_fired=queue.fired, wall_time_s=time.perf_counter() - started, timings_s=timings)
+
+
+def _training_processes(settings: WorkloadSettings, inputs: WorkloadInputs, d_run, d_orig,
+                        queue: ev.EventQueue, rngs) -> list[TrainingProcess]:
+    """One event process per training job, with the injected outages scheduled on it."""
+    known = {n: i for i, n in enumerate(inputs.ship_names)}
+    processes = []
+    for job, rng in zip(settings.training, rngs, strict=True):
+        idx = _ship_indices(job.ships, known, "")
+        plan = plan_training(job, idx, inputs.accelerator, d_run, d_orig, inputs.backhaul_bps,
+                             inputs.inter_ship_bps, inputs.step_s, inputs.dose_rad_per_year,
+                             settings.reliability)
+        processes.append(TrainingProcess(plan, queue, rng, inputs.duration_s))
+    for o in settings.outages:
+        ship = known[o.ship]
+        for p in processes:
+            if ship in p.p.ship_index:
+                queue.schedule(o.start_s, ev.OUTAGE, p.outage_start)
+                queue.schedule(o.start_s + o.duration_s, ev.OUTAGE, p.outage_end)
+    return processes
+
+
+def _gpu_utilisation(inputs: WorkloadInputs, d_run, training, ft_proc, inference, alloc) -> np.ndarray:
+    """Share of each ship's GPUs busy at each step [time, ship], all three workloads together."""
+    T, step = inputs.n_steps, inputs.step_s
     busy = np.zeros((T, inputs.n_ships))
     for r in training.values():
         if r.running:
@@ -193,14 +233,5 @@ def simulate_workload(settings: WorkloadSettings, inputs: WorkloadInputs, seed: 
     if inference is not None:
         busy += inference.busy * alloc["inference"][None, :] * step
     total = np.asarray(inputs.gpus_per_ship, float)
-    util = np.divide(busy, total[None, :] * step, out=np.zeros_like(busy),
+    return np.divide(busy, total[None, :] * step, out=np.zeros_like(busy),
                      where=total[None, :] > 0)
-    if on_progress is not None:
-        on_progress(1.0)
-    return WorkloadResult(
-        settings=settings, ship_names=list(inputs.ship_names), start_utc=inputs.start_utc,
-        step_s=step, n_steps=T, horizon_s=horizon_s, training=training,
-        fine_tuning=ft_proc.r if ft_proc is not None else None, inference=inference,
-        gpu_utilisation=util.astype(np.float32),
-        allocation={k: [int(x) for x in v] for k, v in alloc.items()},
-        events_fired=queue.fired, wall_time_s=time.perf_counter() - started, timings_s=timings)

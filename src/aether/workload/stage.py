@@ -11,7 +11,7 @@ import numpy as np
 
 from aether.errors import ScenarioError
 from aether.network import NetworkResult
-from aether.orbit import TRACKED_GROUP_LIMIT, OrbitSet
+from aether.orbit import TRACKED_GROUP_LIMIT, OrbitSet, tracked_indices
 from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites
 from aether.settings.ship import ShipDesign
@@ -58,12 +58,9 @@ def check_workload(scenario: Scenario, orbits: OrbitSet) -> None:
     simulation; ScenarioError naming the file otherwise."""
     if scenario.workload is None:
         return
-    names, designs = [], []
-    for craft in scenario.spacecraft:
-        members = orbits.members(craft.name)
-        if craft.role == "compute" and members.size <= TRACKED_GROUP_LIMIT:
-            names += [orbits.names[m] for m in members]
-            designs += [craft.ship or ShipDesign()] * members.size
+    ships = tracked_indices(orbits, scenario.compute_group_names)
+    names = [orbits.names[m] for m in ships]
+    designs = [scenario.spacecraft[orbits.group_of[m]].ship or ShipDesign() for m in ships]
     if not designs:
         raise ScenarioError([f"{scenario.origin}: workload: no Compute Ships to run it on "
                              f"(allowed: an entry with role: compute of at most {TRACKED_GROUP_LIMIT} ships)"])

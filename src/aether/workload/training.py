@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from aether.constants import SECONDS_PER_DAY, SECONDS_PER_HOUR
 from aether.settings.hardware import Accelerator
 from aether.settings.workload import Reliability, TrainingJob
 from aether.workload import events as ev
@@ -167,8 +168,8 @@ class TrainingResult:
         end = self.end_s if self.end_s is not None else horizon_s
         elapsed = max(end - self.start_s, 0.0)
         frac = self.useful_flops / p.flops
-        days = elapsed / 86400.0
-        lost_gpu_h = self.lost_flops / (p.peak_flops * p.mfu) / 3600.0 + self.restart_gpu_s / 3600.0
+        days = elapsed / SECONDS_PER_DAY
+        lost_gpu_h = self.lost_flops / (p.peak_flops * p.mfu) / SECONDS_PER_HOUR + self.restart_gpu_s / SECONDS_PER_HOUR
         return {
             "finished": self.finished,
             "finished_within_run": self.finished and self.end_s <= run_s,
@@ -178,7 +179,7 @@ class TrainingResult:
             "progress_at_run_end": round(self.progress_at_run_end, 6),
             "progress": round(frac, 6),
             "compute_flops": p.flops,
-            "ideal_days": round(p.flops / p.nominal_flops_per_s / 86400.0, 4),
+            "ideal_days": round(p.flops / p.nominal_flops_per_s / SECONDS_PER_DAY, 4),
             "goodput": round(self.useful_flops / self.delivered_flops, 6)
             if self.delivered_flops > 0 else 0.0,
             "checkpoints": self.checkpoints,
@@ -188,9 +189,9 @@ class TrainingResult:
             "checkpoint_target": p.job.checkpoint_target,
             "restarts": self.restarts,
             "failures": dict(self.failures),
-            "job_mtbf_h": round(p.rates.mtbf_s / 3600.0, 4),
+            "job_mtbf_h": round(p.rates.mtbf_s / SECONDS_PER_HOUR, 4),
             "lost_gpu_hours": round(lost_gpu_h, 3),
-            "checkpoint_gpu_hours": round(self.checkpoint_gpu_s / 3600.0, 3),
+            "checkpoint_gpu_hours": round(self.checkpoint_gpu_s / SECONDS_PER_HOUR, 3),
             "mfu": p.mfu,
             "gpus": p.job.gpus,
             "ships": [int(i) for i in p.ship_index],
