@@ -29,7 +29,7 @@ def test_bad_array_input(kwargs):
 
 
 def test_catalogue_matches_references():
-    # REFERENCES.md: H100 SXM 989 TFLOPS, 80 GB, 3.35 TB/s, 700 W; B200 2.25 PFLOPS,
+    # NVIDIA H100 SXM and B200 datasheets: H100 SXM 989 TFLOPS, 80 GB, 3.35 TB/s, 700 W; B200 2.25 PFLOPS,
     # 192 GB, 8 TB/s, 1000 W; GB200 NVL72: 72 GPUs, about 120 kW.
     h100, b200, gb200 = (catalogue.lookup(n) for n in ("H100-SXM", "B200", "GB200"))
     assert (h100.bf16_dense_tflops, h100.hbm_gb, h100.hbm_tb_s, h100.board_power_w) == (

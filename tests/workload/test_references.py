@@ -1,4 +1,4 @@
-"""The models against published figures (see /work/shared/REFERENCES.md)."""
+"""The models against published figures (each test cites its primary source)."""
 
 import math
 

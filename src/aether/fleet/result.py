@@ -3,7 +3,7 @@
 One call runs the whole stage: the orbital plan and its launches, the cost, the ground
 baseline for the same GPUs, energy, water and carbon for both, the break-even launch
 price and the sensitivity of the orbit's cost. `FleetResult.metrics()` gives the
-JSON-ready summary whose keys are documented in docs/fleet.md.
+JSON-ready summary whose keys are documented in docs/metrics.md.
 """
 
 from dataclasses import dataclass, field

@@ -32,7 +32,7 @@ class MassModel:
     radiator_kg_m2: float = 6.0
     # Li-ion battery at pack level, Wh/kg (ASSUMPTION: space packs ~100-160 Wh/kg).
     battery_wh_per_kg: float = 130.0
-    # Radiation shielding: 1 kg per kW of IT load (Starcloud white paper, REFERENCES.md).
+    # Radiation shielding: 1 kg per kW of IT load (Starcloud white paper "Why we should train AI in space", 2024).
     shielding_kg_per_kw: float = 1.0
     # Structure, harness and propulsion as a share of the other dry mass (ASSUMPTION: ~20%,
     # the structure share typical of satellites in Wertz & Larson, SMAD).
@@ -205,7 +205,7 @@ def size_ship(
 
     ltan_h given: a sun-synchronous orbit with that local time of the ascending node;
     otherwise inclination_deg (default 53). payload_t: tonnes a launch carries to this
-    orbit (Starship: 100-150 t quoted for the reusable vehicle, REFERENCES.md).
+    orbit (Starship: 100-150 t quoted for the reusable vehicle; SpaceX Starship User's Guide, rev. 1.0, 2020).
     Raises ValueError on input outside the allowed ranges.
     """
     if gpus < 1:

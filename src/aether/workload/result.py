@@ -57,7 +57,7 @@ class WorkloadResult:
         return self.n_steps * self.step_s
 
     def metrics(self) -> dict:
-        """JSON-ready metrics (keys documented in docs/workload.md)."""
+        """JSON-ready metrics (keys documented in docs/metrics.md)."""
         weights = np.asarray(self.allocation["total"], float)
         util = self.gpu_utilisation
         mean = (float(np.average(util.mean(axis=0), weights=weights))
