@@ -84,15 +84,48 @@ def test_battery_too_small_warns_with_numbers_or_fails_strict():
     assert error.value.problems[0].startswith("t.yaml: spacecraft[0].ship.battery.capacity_kwh: ")
 
 
-def test_size_ship_keys_and_consistency():
+def test_size_ship_by_hand():
+    # 10,000 B200 at 650 km dawn-dusk with the default design, every figure by hand.
     r = size_ship("B200", 10_000).to_dict()
-    for key in ("solar_array_m2", "radiator_m2", "battery_kwh", "launches"):
-        assert isinstance(r[key], int | float) and r[key] > 0
-    assert set(r["power_w"]) >= {"it", "total"}
-    parts = {"solar_array", "radiator", "battery", "compute", "structure", "shielding"}
-    assert parts <= set(r["mass_kg"])
-    assert r["mass_kg"]["total"] == pytest.approx(sum(r["mass_kg"][p] for p in parts))
-    assert r["launches"] == math.ceil(r["mass_kg"]["total"] / 100_000)
+    # Load: 10,000 x (1000 W board + 787.5 W server, NVIDIA DGX B200: 14.3 kW for 8 GPUs)
+    # = 17.875 MW of IT, plus the 3% bus: 18,411,250 W.
+    total = 18_411_250.0
+    assert r["power_w"]["it"] == pytest.approx(17.875e6, rel=1e-12)
+    assert r["power_w"]["total"] == pytest.approx(total, rel=1e-12)
+    # Radiator at its 45 C design point in the hottest environment (full Sun, sunlit):
+    # emits 2 x 0.92 x 5.670374419e-8 x 318.15^4 = 1068.950 W/m^2, absorbs
+    # 0.09 x 1361 x 0.1 + 0.25 x 0.09 x 0.3 x 1361 + 0.25 x 0.92 x 237 = 75.946 W/m^2:
+    # 18,411,250 / 993.004 = 18,541 m^2.
+    assert r["radiator_m2"] == pytest.approx(18_541.0, abs=1.0)
+    # The longest eclipse of the year comes from the orbit stage; it must lie below the
+    # beta = 0 eclipse of a 650 km orbit, (P / pi) acos(sqrt(h^2 + 2 R h) / (R + h)) = 35.4 min.
+    eclipse_s = r["max_eclipse_min"] * 60
+    assert 15 * 60 < eclipse_s < 35.4 * 60
+    # Battery: the array must refill it in the sunlit part of the orbit at 0.5 C, and
+    # recharging what 18.41 MW draws through the eclipse, at 95% each way, takes
+    # total x eclipse / (0.95^2 x (P - eclipse)); Kepler's period at a = 7028.135 km
+    # (WGS72) is 2 pi sqrt(a^3 / 398600.8) = 5863.6 s. That bound (about 10.3 MWh) beats
+    # the eclipse itself (total x eclipse / 0.95 / 0.8 DoD, about 8.0 MWh).
+    period_s = 2 * math.pi * math.sqrt(7028.135**3 / 398600.8)
+    recharge_w = total * eclipse_s / (0.95 * 0.95 * (period_s - eclipse_s))
+    assert r["battery_kwh"] == pytest.approx(recharge_w / 0.5 / 1000, rel=2e-3)
+    assert r["battery_kwh"] > total * eclipse_s / 0.95 / 0.8 / 3.6e6
+    # Array: load plus recharge at end of life (5 years at 0.5%/yr) from 1361 W/m^2 x 30%
+    # cells x 0.9 packing, tracking the Sun.
+    per_m2 = 1361 * 0.30 * 0.9 * 0.995**5
+    assert r["solar_array_m2"] == pytest.approx((total + recharge_w) / per_m2, rel=2e-3)
+    # Mass: 2 kg/m^2 of array, 6 kg/m^2 of radiator, 130 Wh/kg of battery, 17.8 kg of server
+    # per GPU (DGX B200: 142 kg for 8), 1 kg/kW of shielding (Starcloud), 20% structure.
+    m = r["mass_kg"]
+    assert m["solar_array"] == pytest.approx(2 * r["solar_array_m2"])
+    assert m["radiator"] == pytest.approx(6 * r["radiator_m2"])
+    assert m["battery"] == pytest.approx(r["battery_kwh"] / 0.130)
+    assert m["compute"] == pytest.approx(178_000.0)
+    assert m["shielding"] == pytest.approx(17_875.0)
+    parts = ("solar_array", "radiator", "battery", "compute", "shielding")
+    assert m["structure"] == pytest.approx(0.2 * sum(m[p] for p in parts))
+    assert m["total"] == pytest.approx(1.2 * sum(m[p] for p in parts))
+    assert r["launches"] == math.ceil(m["total"] / 100_000)
     assert r["verdict"] == "closes"
     # More payload per launch never needs more launches.
     assert size_ship("B200", 10_000, payload_t=150).launches <= r["launches"]

@@ -5,6 +5,8 @@ import pytest
 
 from aether.settings import hardware as catalogue
 from aether.ship.solar import array_power_w, cosine_factor
+from aether.ship.stage import run_ships
+from tests.ship.conftest import make_spec
 
 
 def test_starlink_v2_mini_array_28_kw():
@@ -57,3 +59,22 @@ def test_power_curve_shape():
     assert np.all(t >= p - 1e-12)  # capping power never loses more than proportionally
     with pytest.raises(ValueError):
         catalogue.make_curve([0.5, 0.4], [0.5, 0.6])
+
+
+@pytest.mark.parametrize(("pointing", "beta_deg", "cosine"), [
+    ("tracking", 75.0, 1.0),       # two-axis tracking: always face-on
+    ("single_axis", 60.0, 0.5),    # turning about the orbit normal: cos(beta)
+    ("orbit_normal", 30.0, 0.5),   # fixed on the orbit normal: |sin(beta)|
+])
+def test_suncatcher_array_in_the_ship_stage(envelope, pointing, beta_deg, cosine):
+    # Suncatcher's Starlink v2 mini array (arXiv 2511.19468): 105 m^2 x 22% x 1.361 kW/m^2
+    # x 0.9 packing = 28.30 kW, "28 kW". The stage's array output [time, ship] in full Sun,
+    # half of the Sun's disc hidden (penumbra) and umbra, at the pointing's cosine.
+    solar = {"area_m2": 105.0, "efficiency": 0.22, "packing_factor": 0.9, "pointing": pointing}
+    spec = make_spec(envelope, gpus=10, solar=solar)
+    sunlit = np.array([[1.0], [0.5], [0.0]])
+    result = run_ships([spec], sunlit, np.full((3, 1), beta_deg), 10.0)
+    full = 105.0 * 0.22 * 0.9 * 1361.0  # 28,295 W
+    assert full / 1000 == pytest.approx(28.0, abs=0.5)
+    np.testing.assert_allclose(result.solar_w[:, 0], [full * cosine, full * cosine / 2, 0.0],
+                               rtol=1e-12, atol=1e-9)
