@@ -34,6 +34,8 @@ def test_breakeven_price_makes_both_sides_equal():
     # Cheaper launch: orbit wins; dearer: the ground does.
     below = FLEET.model_copy(update={"launch_price": FixedLaunchPrice(usd_per_kg=0.5 * price)})
     assert orbit_usd_per_gpu_hour(SHIP, below, COST) < ground
+    above = FLEET.model_copy(update={"launch_price": FixedLaunchPrice(usd_per_kg=2.0 * price)})
+    assert orbit_usd_per_gpu_hour(SHIP, above, COST) > ground
 
 
 def test_no_breakeven_gives_a_plain_verdict():
