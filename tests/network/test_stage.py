@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from aether.network.stage import simulate_network
 from aether.network.terminals import TerminalPlanner
@@ -42,14 +43,27 @@ def test_never_reachable_is_null():
     scenario = make(spacecraft=[{"name": "ship", "role": "compute",
                                  "orbit": {"kind": "circular", "altitude_km": 500,
                                            "inclination_deg": 0}}])
-    # An equatorial ship never rises above 25 deg at 78 N.
-    data_sites = {"London", "Lagos", "Tokyo", "Sydney", "New York"}
+    # An equatorial ship at 500 km with nothing to relay through: a site sees it above the
+    # 25 deg mask only within the Earth central angle
+    #   90 - 25 - asin(6378.137 x cos 25 / 6878.137) = 65 - 57.2 = 7.8 deg
+    # of its track, i.e. within 7.8 deg of the equator. London, Tokyo, Sydney and New York
+    # lie 34-52 deg away and can never reach it; Lagos (6.45 N) can when it passes. Over one
+    # synodic pass (320 steps of 20 s) the round trip then lies between twice the distance
+    # at closest approach, sqrt(6378.1^2 + 6878.1^2 - 2 x 6378.1 x 6878.1 x cos 6.45 deg)
+    # = 897.4 km (5.99 ms), and twice the slant range at 25 deg elevation, 1031.9 km (6.88 ms);
+    # 0.1 ms either side (15 km) covers the few km the SGP4 radius swings about its mean.
     orbits = build_orbits(scenario)
-    grid = TimeGrid(scenario.run.start, 60.0, 10)
+    grid = TimeGrid(scenario.run.start, 20.0, 320)
     metrics = simulate_network(scenario, orbits, grid).metrics()
-    assert set(metrics["sites"]) == data_sites
-    london = metrics["sites"]["London"]
-    assert london["reachable_fraction"] == 0.0 and london["rtt_p50_ms"] is None
+    assert set(metrics["sites"]) == {"London", "Lagos", "Tokyo", "Sydney", "New York"}
+    for name in ("London", "Tokyo", "Sydney", "New York"):
+        site = metrics["sites"][name]
+        assert site["reachable_fraction"] == 0.0, name
+        assert site["rtt_p50_ms"] is None and site["rtt_max_ms"] is None, name
+        assert site["fibre_rtt_ms"] is not None, name
+    lagos = metrics["sites"]["Lagos"]
+    assert 0 < lagos["reachable_fraction"] < 0.1
+    assert 5.89 <= lagos["rtt_p50_ms"] <= lagos["rtt_max_ms"] <= 6.98
 
 
 def test_terminals_hold_nearest_partners_and_respect_dwell():
@@ -74,10 +88,20 @@ def test_network_figures(small):
     from aether.report.network import network_figures
 
     scenario, orbits, grid = small
-    figures = network_figures(simulate_network(scenario, orbits, TimeGrid(grid.start, 60.0, 5)))
+    result = simulate_network(scenario, orbits, TimeGrid(grid.start, 60.0, 5))
+    figures = network_figures(result)
     assert len(figures) == 2
     for fig in figures:
         fig.savefig(__import__("io").BytesIO(), format="png")
+    # The CDF draws the run's round trips (unreachable site-steps never arrive) and the
+    # sites' fibre round trips.
+    orbit, fibre = figures[1].axes[0].lines
+    reachable = np.isfinite(result.rtt_ms)
+    assert reachable.any()
+    np.testing.assert_allclose(orbit.get_xdata(), np.sort(result.rtt_ms[reachable]))
+    assert orbit.get_ydata()[-1] == pytest.approx(reachable.mean())
+    np.testing.assert_allclose(fibre.get_xdata(), np.sort(result.fibre_rtt_ms))
+    assert fibre.get_ydata()[-1] == 1.0
 
 
 def test_sub_second_steps_work(small):
