@@ -34,9 +34,14 @@ def _verification_tles():
     return parse_tles("\n".join(lines), check_checksum=False)
 
 
+# Case 33334 (e = 0.56, mean motion 1e-5 rev/day) is in SGP4-VER.TLE to exercise an error
+# code ("try and check error code 2"); SGP4 gives it no state (python-sgp4: error 3).
+NO_SOLUTION = {33334}
+
+
 def test_engine_matches_vallado_vectors():
     vectors = _reference_vectors()
-    checked = 0
+    checked = compared = 0
     for tle in _verification_tles():
         sat = tle.satrec()
         rows = vectors.get(str(sat.satnum))
@@ -57,8 +62,15 @@ def test_engine_matches_vallado_vectors():
             positions[chunk.steps] = chunk.r_teme_km[:, 0]
             velocities[chunk.steps] = chunk.v_teme_km_s[:, 0]
         ok = np.isfinite(positions[wanted, 0])
+        if sat.satnum in NO_SOLUTION:
+            # tcppver.out repeats the previous case's last state under its number: there is
+            # nothing to compare, and the engine must give no state either.
+            assert not ok.any()
+            continue
+        assert ok.all(), f"{sat.satnum}: the engine gave no state where Vallado has one"
+        compared += ok.sum()
         # The datetime epoch is rounded to 1 microsecond: a few millimetres along track.
         np.testing.assert_allclose(positions[wanted][ok], rows[ok, 1:4], atol=1e-4, rtol=0)
         np.testing.assert_allclose(velocities[wanted][ok], rows[ok, 4:7], atol=1e-7, rtol=0)
         checked += 1
-    assert checked >= 25
+    assert checked >= 31 and compared >= 650
