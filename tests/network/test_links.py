@@ -40,17 +40,28 @@ def test_no_link_exceeds_range_or_dips_below_80_km(small):
 
 
 def test_slant_range_limit_and_elevation_mask_agree_with_brute_force(small):
+    # Brute force built without the network's own geometry: each site's Earth-fixed position
+    # from skyfield's WGS84 model, its local vertical as the normal of the ellipsoid there,
+    # (x / a^2, y / a^2, z / b^2) normalised, and elevation = asin(up . d / |d|).
+    from skyfield.api import wgs84
+
     scenario, orbits, grid = small
     topology = build_topology(scenario, orbits, grid)
     r = next(iter_chunks(orbits.array(), len(orbits), grid)).r_ecef_km[0]
     g, n, km = topology.stations.visible(r, 5.0, 3000.0)
-    elevation = topology.stations.elevation_deg(r)
-    slant = np.linalg.norm(r[None] - topology.stations.r_km[:, None], axis=-1)
+    site = wgs84.latlon(topology.site_lat_deg, topology.site_lon_deg).itrs_xyz.km.T
+    a, b = 6378.137, 6378.137 * (1 - 1 / 298.257223563)
+    up = site / np.array([a * a, a * a, b * b])
+    up /= np.linalg.norm(up, axis=1, keepdims=True)
+    d = r[None] - site[:, None]
+    slant = np.linalg.norm(d, axis=-1)
+    elevation = np.degrees(np.arcsin(np.einsum("gnk,gk->gn", d, up) / slant))
     expected = (elevation >= 5.0) & (slant <= 3000.0)
+    assert 0 < expected.sum() < expected.size
     got = np.zeros_like(expected)
     got[g, n] = True
     assert (got == expected).all()
-    assert np.allclose(km, slant[g, n])
+    assert np.allclose(km, slant[g, n], rtol=0, atol=1e-6)
 
 
 def test_clearance_of_a_chord_through_the_earth_is_negative():
