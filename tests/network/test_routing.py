@@ -73,12 +73,21 @@ def test_unreachable_is_none_never_zero():
 
 
 def test_hop_delay_adds_twice_per_hop(small):
-    topology, snaps, _ = _snapshots(small, slice(0, 1))
+    topology, snaps, positions = _snapshots(small, slice(0, 1))
     snap = snaps[0]
     source, target = int(topology.up_node(0)), int(topology.down_node(1))
     plain, path = route(snap.delay_graph(), source, target)
     delayed, path2 = route(snap.delay_graph(hop_delay_ms=1e-6), source, target)
     assert plain is not None and path == path2
+    # Without hop delays the round trip is twice the light time along the path's geometry:
+    # satellites where the propagator puts them, sites where they stand.
+    def where(node):
+        if node < topology.n_sats:
+            return positions[0][node]
+        return topology.stations.r_km[(node - topology.n_sats) % topology.n_sites]
+
+    km = sum(np.linalg.norm(where(b) - where(a)) for a, b in zip(path, path[1:], strict=False))
+    assert len(path) >= 3 and plain == pytest.approx(2 * km / C_KM_S * 1e3, rel=1e-9)
     assert delayed == pytest.approx(plain + 2 * (len(path) - 1) * 1e-6, abs=1e-9)
 
 
