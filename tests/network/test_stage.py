@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
 
+from aether.constants import C_KM_S
 from aether.network.stage import simulate_network
 from aether.network.terminals import TerminalPlanner
 from aether.orbit.build import build_orbits
+from aether.orbit.frames import geodetic_to_ecef
+from aether.orbit.propagate import iter_chunks
 from aether.timegrid import TimeGrid
 
 from .conftest import make
@@ -26,6 +29,14 @@ def test_simulate_network_metrics(small):
     # London's nearest bundled region is London itself.
     assert metrics["sites"]["London"]["fibre_rtt_ms"] < 0.1
     assert result.rtt_ms.shape == (30, 5)
+    # No round trip beats light in vacuum straight to the ship and back.
+    ship = np.concatenate([c.r_ecef_km for c in iter_chunks(orbits.array(), len(orbits), grid)])
+    ship = ship[:, orbits.members("ship")[0]]
+    sites = np.stack(geodetic_to_ecef(result.lat_deg, result.lon_deg, 0.0), -1)
+    light_ms = 2 * np.linalg.norm(ship[:, None] - sites[None], axis=-1) / C_KM_S * 1e3
+    reached = np.isfinite(result.rtt_ms)
+    assert reached.any()
+    assert np.all(result.rtt_ms[reached] >= light_ms[reached] * (1 - 1e-6))
 
 
 def test_results_do_not_depend_on_workers(small, monkeypatch):
