@@ -23,6 +23,12 @@ class Section:
     note: str = ""
 
 
+def _fmt(value, spec: str, unit: str = "") -> str:
+    """value formatted with spec and unit, or "n/a" where the metric is None (nothing to
+    measure, e.g. no fine-tuning job arrived or no request was served)."""
+    return "n/a" if value is None else f"{value:{spec}}{unit}"
+
+
 def orbit_section(results, metrics: dict) -> Section:
     rows = []
     for name, s in metrics["spacecraft"].items():
@@ -107,14 +113,15 @@ def workload_section(results, metrics: dict) -> Section:
     inference = m["inference"]
     if inference:
         ttft = inference["ttft_ms"]
-        rows.append(("inference", f"TTFT p50/p95/p99 {ttft['p50']:.0f}/{ttft['p95']:.0f}/{ttft['p99']:.0f} ms",
-                     f"SLO attainment {inference['slo_attainment']:.1%}",
+        percentiles = "/".join(_fmt(ttft[p], ".0f") for p in ("p50", "p95", "p99"))
+        rows.append(("inference", f"TTFT p50/p95/p99 {percentiles} ms",
+                     f"SLO attainment {_fmt(inference['slo_attainment'], '.1%')}",
                      f"{inference['requests']:,} requests, {inference['tokens_served']:,} tokens served, "
                      f"{inference['tokens_dropped']:,} dropped"))
     ft = m["fine_tuning"]
     if ft:
-        rows.append(("fine-tuning", f"{ft['jobs']} jobs", f"deadlines met {ft['deadline_attainment']:.1%}",
-                     f"mean wait {ft['wait_h_mean']:.1f} h"))
+        rows.append(("fine-tuning", f"{ft['jobs']} jobs", f"deadlines met {_fmt(ft['deadline_attainment'], '.1%')}",
+                     f"mean wait {_fmt(ft['wait_h_mean'], '.1f', ' h')}"))
     return Section(
         title="Workloads: training, fine-tuning and inference on the fleet",
         header=("workload", "time / latency", "quality", "detail"), rows=rows,
