@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aether.files import file_names, inside
 from aether.report import plots
 
 
@@ -196,8 +197,10 @@ SHIP_COLUMNS = ("solar_w", "load_w", "soc", "temperature_c", "pflops")
 
 def write_timeseries(results, folder: Path) -> list[Path]:
     """One CSV per tracked spacecraft: time, position, sunlight and beta angle, and for a
-    Compute Ship its power, battery, radiator temperature and delivered compute."""
+    Compute Ship its power, battery, radiator temperature and delivered compute. File names
+    come from satellite names (TLE files bring their own), made safe and unique."""
     folder.mkdir(parents=True, exist_ok=True)
+    names = file_names(results.orbit.tracks, ".csv")
     written = []
     for name, track in results.orbit.tracks.items():
         columns = {"t_s": results.grid.seconds, "lat_deg": track.lat_deg, "lon_deg": track.lon_deg,
@@ -205,7 +208,7 @@ def write_timeseries(results, folder: Path) -> list[Path]:
         if name in results.ships.names:
             j = results.ships.names.index(name)
             columns |= {key: getattr(results.ships, key)[:, j] for key in SHIP_COLUMNS}
-        path = folder / f"{name}.csv"
+        path = inside(folder, names[name])
         with path.open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
@@ -215,13 +218,9 @@ def write_timeseries(results, folder: Path) -> list[Path]:
     return written
 
 
-def output_files(out_dir: Path) -> list[Path]:
-    """The files a run writes into out_dir, for the check against overwriting."""
-    return [out_dir / "metrics.json", out_dir / "report.html", out_dir / "timeseries"]
-
-
 def write_outputs(results, out_dir: Path) -> dict:
-    """Write every output of a run into out_dir and return the metrics."""
+    """Write every output of a run into out_dir and return the metrics. Not atomic by itself:
+    the CLI passes the staging folder of aether.files.output_folder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
