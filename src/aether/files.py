@@ -128,7 +128,7 @@ def _locked(path: Path, shown: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            os.unlink(lock)
+            lock.unlink(missing_ok=True)  # someone may have deleted it by hand
             os.close(fd)
     finally:
         with _held_guard:
