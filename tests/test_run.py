@@ -1,4 +1,5 @@
-"""`aether run` end to end on a small scenario: outputs, JSON contract, no overwriting."""
+"""`aether run` end to end on a small scenario: outputs and the JSON contract (overwriting,
+locking, interrupts and hostile names: test_outputs.py)."""
 
 import json
 
@@ -37,18 +38,6 @@ def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
     rows = (out / "timeseries" / "ship.csv").read_text().splitlines()
     assert rows[0] == "t_s,lat_deg,lon_deg,height_km,sunlit,beta_deg,solar_w,load_w,soc,temperature_c,pflops"
     assert len(rows) == metrics["run"]["steps"] + 1
-
-
-def test_run_refuses_to_overwrite_without_force(write_scenario, tmp_path):
-    scenario = write_scenario(small_scenario(duration_h=0.5))
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "metrics.json").write_text("{}")
-    result = runner.invoke(app, ["run", str(scenario), "--out", str(out)])
-    assert result.exit_code == 2 and "--force" in result.output
-    assert (out / "metrics.json").read_text() == "{}"
-    forced = runner.invoke(app, ["run", str(scenario), "--out", str(out), "--force", "--json"])
-    assert forced.exit_code == 0 and json.loads((out / "metrics.json").read_text())["scenario"] == "small"
 
 
 def test_same_scenario_same_metrics_serial_or_parallel(write_scenario, tmp_path):

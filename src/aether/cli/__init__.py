@@ -7,12 +7,14 @@ problem on stderr and exit code 2.
 import functools
 import json
 import sys
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -33,11 +35,11 @@ def _printable(line: str) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
 
 
-def fail(lines: list[str]) -> None:
-    """Print one line per problem to stderr and exit 2."""
+def fail(lines: list[str], code: int = 2) -> None:
+    """Print one line per problem to stderr and exit with code (2: bad input)."""
     for line in lines:
         typer.echo(_printable(line), err=True)
-    raise typer.Exit(2)
+    raise typer.Exit(code)
 
 
 def user_errors(command):
@@ -80,31 +82,33 @@ def run(
     scenario: Annotated[str, typer.Argument(help="YAML path or preset name")] = DEFAULT_SCENARIO,
     out: Annotated[Path | None, typer.Option(help="output folder (default: a new one under aether-runs/)")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print only the metrics JSON")] = False,
-    force: Annotated[bool, typer.Option(help="overwrite outputs already in --out")] = False,
+    force: Annotated[bool, typer.Option(help="replace a finished run already in --out")] = False,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     strict: Annotated[bool, typer.Option(help="design warnings (e.g. a battery short of the eclipse) exit 2")] = False,
 ):
     """Run the whole pipeline; write metrics.json, report.html and time series."""
-    from aether.report import output_files, write_outputs
+    from aether.files import output_folder, safe_name
+    from aether.report import write_outputs
 
     loaded = load_scenario(scenario)
     if out is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        out = Path("aether-runs") / f"{loaded.name}-{stamp}"
-    existing = [p for p in output_files(out) if p.exists()]
-    if existing and not force:
-        fail([f"{out}: already holds {', '.join(p.name for p in existing)}; "
-              "choose another --out or pass --force to overwrite"])
-    results = _run_with_progress(loaded, show=not json_output, workers=workers, strict=strict)
-    metrics = write_outputs(results, out)
+        out = Path("aether-runs") / f"{safe_name(loaded.name)}-{stamp}"
+    try:
+        # Entered before the simulation: a folder that cannot be written is refused at once.
+        with output_folder(out, force=force) as staging:
+            results = _run_with_progress(loaded, show=not json_output, workers=workers, strict=strict)
+            metrics = write_outputs(results, staging)
+    except KeyboardInterrupt:
+        fail([f"{out}: interrupted; nothing written"], code=130)
     if json_output:
         sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
         return
-    err.print(f"[bold]{loaded.name}[/]: {metrics['run']['satellites']} satellites, "
+    err.print(f"[bold]{escape(loaded.name)}[/]: {metrics['run']['satellites']} satellites, "
               f"{metrics['run']['steps']} steps in {metrics['run']['wall_time_s']:.1f} s")
     for warning in results.ships.warnings:
-        err.print(f"[yellow]warning[/]: {warning}")
-    err.print(f"wrote {out}/metrics.json, {out}/report.html, {out}/timeseries/")
+        err.print(f"[yellow]warning[/]: {escape(warning)}")
+    err.print(escape(f"wrote {out}/metrics.json, {out}/report.html, {out}/timeseries/"))
 
 
 @app.command()
@@ -141,28 +145,29 @@ def orbit(
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
 ):
     """Orbit, sunlight over the run and eclipse season of every spacecraft."""
+    from aether.files import output_file
     from aether.orbit import build_orbits, format_tles, run_orbit_stage
     from aether.parallel import default_workers
     from aether.simulate import make_grid
 
     loaded = load_scenario(scenario)
-    if export_tle is not None and export_tle.exists():
-        fail([f"{export_tle}: already exists; choose another file name"])
-    orbits = build_orbits(loaded)
-    result = run_orbit_stage(orbits, make_grid(loaded), tracked=[],
-                             workers=workers or default_workers())
+    # Entered before the computation: a missing folder or an existing file is refused at once.
+    with output_file(export_tle) if export_tle is not None else nullcontext() as staging:
+        orbits = build_orbits(loaded)
+        result = run_orbit_stage(orbits, make_grid(loaded), tracked=[],
+                                 workers=workers or default_workers())
+        if staging is not None:
+            staging.write_text(format_tles(orbits.satrecs, orbits.names))
     summary = result.summary()
-    if export_tle is not None:
-        export_tle.write_text(format_tles(orbits.satrecs, orbits.names))
     if json_output:
         typer.echo(json.dumps({"spacecraft": summary}, indent=2))
         return
-    table = Table(title=f"{loaded.name}: orbits")
+    table = Table(title=escape(f"{loaded.name}: orbits"))
     for column in ("spacecraft", "members", "altitude km", "incl. deg", "period min",
                    "sunlit (run)", "sunlit (year)", "eclipse days", "max eclipse min"):
         table.add_column(column, justify="right")
     for name, s in summary.items():
-        table.add_row(name, str(s["members"]), f"{s['orbit']['altitude_km']:.1f}",
+        table.add_row(escape(name), str(s["members"]), f"{s['orbit']['altitude_km']:.1f}",
                       f"{s['orbit']['inclination_deg']:.2f}", f"{s['orbit']['period_min']:.2f}",
                       f"{s['sunlit_fraction']:.3f}", f"{s['season']['sunlit_fraction']:.3f}",
                       str(s["season"]["eclipse_days"]), f"{s['season']['max_eclipse_min']:.1f}")

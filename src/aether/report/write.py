@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aether.files import file_names, inside
 from aether.report import plots
 
 
@@ -21,6 +22,12 @@ class Section:
     header: tuple[str, ...] = ()
     pngs: list[bytes] = field(default_factory=list)
     note: str = ""
+
+
+def _fmt(value, spec: str, unit: str = "") -> str:
+    """value formatted with spec and unit, or "n/a" where the metric is None (nothing to
+    measure, e.g. no fine-tuning job arrived or no request was served)."""
+    return "n/a" if value is None else f"{value:{spec}}{unit}"
 
 
 def orbit_section(results, metrics: dict) -> Section:
@@ -107,14 +114,15 @@ def workload_section(results, metrics: dict) -> Section:
     inference = m["inference"]
     if inference:
         ttft = inference["ttft_ms"]
-        rows.append(("inference", f"TTFT p50/p95/p99 {ttft['p50']:.0f}/{ttft['p95']:.0f}/{ttft['p99']:.0f} ms",
-                     f"SLO attainment {inference['slo_attainment']:.1%}",
+        percentiles = "/".join(_fmt(ttft[p], ".0f") for p in ("p50", "p95", "p99"))
+        rows.append(("inference", f"TTFT p50/p95/p99 {percentiles} ms",
+                     f"SLO attainment {_fmt(inference['slo_attainment'], '.1%')}",
                      f"{inference['requests']:,} requests, {inference['tokens_served']:,} tokens served, "
                      f"{inference['tokens_dropped']:,} dropped"))
     ft = m["fine_tuning"]
     if ft:
-        rows.append(("fine-tuning", f"{ft['jobs']} jobs", f"deadlines met {ft['deadline_attainment']:.1%}",
-                     f"mean wait {ft['wait_h_mean']:.1f} h"))
+        rows.append(("fine-tuning", f"{ft['jobs']} jobs", f"deadlines met {_fmt(ft['deadline_attainment'], '.1%')}",
+                     f"mean wait {_fmt(ft['wait_h_mean'], '.1f', ' h')}"))
     return Section(
         title="Workloads: training, fine-tuning and inference on the fleet",
         header=("workload", "time / latency", "quality", "detail"), rows=rows,
@@ -189,8 +197,10 @@ SHIP_COLUMNS = ("solar_w", "load_w", "soc", "temperature_c", "pflops")
 
 def write_timeseries(results, folder: Path) -> list[Path]:
     """One CSV per tracked spacecraft: time, position, sunlight and beta angle, and for a
-    Compute Ship its power, battery, radiator temperature and delivered compute."""
+    Compute Ship its power, battery, radiator temperature and delivered compute. File names
+    come from satellite names (TLE files bring their own), made safe and unique."""
     folder.mkdir(parents=True, exist_ok=True)
+    names = file_names(results.orbit.tracks, ".csv")
     written = []
     for name, track in results.orbit.tracks.items():
         columns = {"t_s": results.grid.seconds, "lat_deg": track.lat_deg, "lon_deg": track.lon_deg,
@@ -198,7 +208,7 @@ def write_timeseries(results, folder: Path) -> list[Path]:
         if name in results.ships.names:
             j = results.ships.names.index(name)
             columns |= {key: getattr(results.ships, key)[:, j] for key in SHIP_COLUMNS}
-        path = folder / f"{name}.csv"
+        path = inside(folder, names[name])
         with path.open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
@@ -208,13 +218,9 @@ def write_timeseries(results, folder: Path) -> list[Path]:
     return written
 
 
-def output_files(out_dir: Path) -> list[Path]:
-    """The files a run writes into out_dir, for the check against overwriting."""
-    return [out_dir / "metrics.json", out_dir / "report.html", out_dir / "timeseries"]
-
-
 def write_outputs(results, out_dir: Path) -> dict:
-    """Write every output of a run into out_dir and return the metrics."""
+    """Write every output of a run into out_dir and return the metrics. Not atomic by itself:
+    the CLI passes the staging folder of aether.files.output_folder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
