@@ -119,11 +119,9 @@ def build_orbits(scenario: Scenario) -> OrbitSet:
                 )
             elif isinstance(orbit, FormationOrbit):
                 reference, entry_derived = _reference(orbit.reference, epoch)
-                offsets = (
-                    np.array(orbit.offsets_km, float) if orbit.offsets_km is not None
-                    else elements.disc_offsets_km(orbit.pattern.count, orbit.pattern.radius_km)
-                )
-                mean = elements.formation(reference, offsets)
+                mean = (elements.formation(reference, np.array(orbit.offsets_km, float))
+                        if orbit.offsets_km is not None
+                        else elements.disc_formation(reference, orbit.pattern.count, orbit.pattern.radius_km))
             else:
                 mean, entry_derived = _reference(orbit, epoch)
             new = elements.to_satrecs(mean, epoch, first_satnum=len(satrecs) + 1)

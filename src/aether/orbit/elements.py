@@ -109,44 +109,68 @@ def walker_delta_angles(
     return raan, u
 
 
-def formation(reference: MeanElements, offsets_km: np.ndarray) -> MeanElements:
-    """Members placed at (radial, along-track, cross-track) offsets from a circular reference.
-
-    Relative orbital elements (D'Amico 2010): equal semi-major axis, so no along-track
-    drift; the radial offset comes from an eccentricity vector, the cross-track one from
-    inclination and node differences, so each member's offset holds at the epoch and
-    then follows the natural bounded relative motion (J2 differential drift is left in).
+def from_relative_elements(reference: MeanElements, d_lambda, d_ex, d_ey, d_ix, d_iy) -> MeanElements:
+    """Members of a formation from their quasi-nonsingular relative orbital elements about a
+    circular reference (D'Amico 2010, "Autonomous formation flying in low Earth orbit", PhD
+    thesis, TU Delft, eqs. 2.2 and 2.21), with equal semi-major axis so none drifts along
+    track. To first order, in the reference's Hill frame at argument of latitude u:
+    radial/a = -d_ex cos u - d_ey sin u, along/a = d_lambda + 2 d_ex sin u - 2 d_ey cos u,
+    cross/a = d_ix sin u - d_iy cos u. J2 differential drift is left in.
     """
-    a_km = np.cbrt(WGS72_MU_KM3_S2 / (reference.mean_motion_rad_min[0] / 60.0) ** 2)
     inc = reference.inclination_rad[0]
     u0 = reference.mean_anomaly_rad[0] + reference.arg_perigee_rad[0]
-    radial, along, cross = (np.asarray(offsets_km, float)[:, k] / a_km for k in range(3))
-    d_inc = cross * np.sin(u0)
-    d_raan = -cross * np.cos(u0) / np.sin(inc)
-    d_u = along - d_raan * np.cos(inc)
-    # Perigee where the member is at epoch for a negative radial offset, apogee for a positive one.
-    arg_perigee = np.where(radial > 0.0, u0 + d_u - np.pi, u0 + d_u)
-    count = len(radial)
+    d_ex, d_ey, d_ix, d_iy, d_lambda = np.broadcast_arrays(*(np.asarray(x, float) for x in
+                                                              (d_ex, d_ey, d_ix, d_iy, d_lambda)))
+    d_raan = d_iy / np.sin(inc)
+    arg_perigee = np.arctan2(d_ey, d_ex)
+    u = u0 + d_lambda - d_raan * np.cos(inc)
+    count = len(d_ex)
     return MeanElements(
         mean_motion_rad_min=np.full(count, reference.mean_motion_rad_min[0]),
-        eccentricity=np.abs(radial),
-        inclination_rad=inc + d_inc,
+        eccentricity=np.hypot(d_ex, d_ey),
+        inclination_rad=inc + d_ix,
         raan_rad=np.mod(reference.raan_rad[0] + d_raan, 2.0 * np.pi),
         arg_perigee_rad=np.mod(arg_perigee, 2.0 * np.pi),
-        mean_anomaly_rad=np.mod(u0 + d_u - arg_perigee, 2.0 * np.pi),
+        mean_anomaly_rad=np.mod(u - arg_perigee, 2.0 * np.pi),
     )
 
 
-def disc_offsets_km(count: int, radius_km: float) -> np.ndarray:
-    """count points spread evenly over a disc in the along-track/cross-track plane.
+def _semi_major_axis_km(reference: MeanElements) -> float:
+    return float(np.cbrt(WGS72_MU_KM3_S2 / (reference.mean_motion_rad_min[0] / 60.0) ** 2))
 
-    A sunflower (Vogel) spiral: each point holds an equal share of the disc's area, so
+
+def formation(reference: MeanElements, offsets_km: np.ndarray) -> MeanElements:
+    """Members at (radial, along-track, cross-track) offsets from a circular reference at
+    epoch, at rest relative to it there; each then follows its bounded natural relative
+    motion (a radial offset becomes a 2:1 ellipse, a cross-track one an oscillation)."""
+    a_km = _semi_major_axis_km(reference)
+    u0 = reference.mean_anomaly_rad[0] + reference.arg_perigee_rad[0]
+    radial, along, cross = (np.asarray(offsets_km, float)[:, k] / a_km for k in range(3))
+    return from_relative_elements(reference, along, -radial * np.cos(u0), -radial * np.sin(u0),
+                                  cross * np.sin(u0), -cross * np.cos(u0))
+
+
+def disc_formation(reference: MeanElements, count: int, radius_km: float) -> MeanElements:
+    """count members spread evenly over a disc of radius_km that turns rigidly once per orbit.
+
+    Each member rides a circular relative orbit of its own radius rho (the "general circular
+    orbit": radial = rho/2 cos t, along = -rho sin t, cross = sqrt(3)/2 rho cos t; Sabol,
+    Burns & McLaughlin 2001, "Satellite formation flying design and evolution", J. Spacecr.
+    Rockets 38(2)). All circles lie in one plane and share the orbit's angular rate, so the
+    disc keeps its shape and every neighbour its distance, to first order. Members are placed
+    on a sunflower (Vogel) spiral: each holds an equal share of the disc's area, so
     neighbours sit about radius * sqrt(pi / count) apart.
     """
     k = np.arange(count)
-    rho = radius_km * np.sqrt((k + 0.5) / count)
-    phi = k * np.pi * (3.0 - np.sqrt(5.0))
-    return np.column_stack([np.zeros(count), rho * np.cos(phi), rho * np.sin(phi)])
+    rho = radius_km * np.sqrt((k + 0.5) / count) / _semi_major_axis_km(reference)
+    phase = k * np.pi * (3.0 - np.sqrt(5.0))
+    # radial/a = rho/2 cos(u - beta), so d_e = -rho/2 (cos beta, sin beta); beta = u0 - phase.
+    u0 = reference.mean_anomaly_rad[0] + reference.arg_perigee_rad[0]
+    beta = u0 - phase
+    half = 0.5 * rho
+    tilt = 0.5 * np.sqrt(3.0) * rho
+    return from_relative_elements(reference, np.zeros(count), -half * np.cos(beta), -half * np.sin(beta),
+                                  tilt * np.sin(beta), -tilt * np.cos(beta))
 
 
 def to_satrecs(elements: MeanElements, epoch: tuple[float, float], first_satnum: int = 1,
