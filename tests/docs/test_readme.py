@@ -3,9 +3,8 @@
 import re
 from pathlib import Path
 
-import yaml
-
 from aether.scenario import parse_scenario
+from aether.scenario.load import read_yaml
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text()
@@ -13,7 +12,7 @@ README = (ROOT / "README.md").read_text()
 
 def test_readme_scenario_is_valid(tmp_path):
     (block,) = re.findall(r"```yaml\n(.*?)```", README, re.S)
-    scenario = parse_scenario(yaml.safe_load(block), "README.md", tmp_path)
+    scenario = parse_scenario(read_yaml(block, "README.md"), "README.md", tmp_path)
     assert [s.name for s in scenario.spacecraft] == ["ship-1", "relays"]
     assert scenario.workload is not None and scenario.workload.inference is not None
 

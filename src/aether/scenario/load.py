@@ -1,6 +1,14 @@
-"""Loading scenarios from YAML files or built-in presets, with one line per problem."""
+"""Loading scenarios from YAML files or built-in presets, with one line per problem.
+
+Every problem reads `FILE: field.path: what is wrong (allowed: ...)`. The YAML reader is
+a SafeLoader with limits: files up to MAX_SCENARIO_BYTES, nesting up to MAX_NESTING,
+MAX_VALUES values once aliases are expanded, and each key once per mapping. It reads
+numbers and booleans as YAML 1.2 does: `1e9` is a number, and only true/false are
+booleans (so a region code NO stays text).
+"""
 
 import difflib
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -8,9 +16,100 @@ import yaml
 from pydantic import ValidationError
 
 from aether.errors import ScenarioError
+from aether.scenario.files import MAX_SCENARIO_BYTES, read_text
 from aether.scenario.schema import Scenario
+from aether.settings.base import dotted
 
 PRESETS_PACKAGE = "aether.scenario.presets"
+# A scenario nests about six levels deep; far deeper is an attack on the parser.
+MAX_NESTING = 32
+MAX_VALUES = 1_000_000
+# Lines printed for one file; the rest are counted.
+MAX_PROBLEMS = 20
+
+
+class ScenarioLoader(yaml.SafeLoader):
+    """yaml.SafeLoader with the limits and YAML 1.2 scalars described above."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {MAX_NESTING} levels (allowed: up to {MAX_NESTING})",
+                self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_document(self, node):
+        _count_values(node)
+        return super().construct_document(node)
+
+    def construct_mapping(self, node, deep=False):
+        first_line: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key.start_mark.line + 1
+            if (key.tag, key.value) in first_line:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key.value}: duplicate key (first on line "
+                    f"{first_line[key.tag, key.value]}; allowed: each key once)", key.start_mark)
+            first_line[key.tag, key.value] = line
+        return super().construct_mapping(node, deep)
+
+
+ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"))
+
+
+def _count_values(root) -> None:
+    """Refuse more than MAX_VALUES nodes once aliases are expanded, or an alias inside itself."""
+    counts: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                    else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if finished:
+            open_nodes.discard(id(node))
+            counts[id(node)] = 1 + sum(counts[id(child)] for child in children)
+            if counts[id(node)] > MAX_VALUES:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"more than {MAX_VALUES:,} values once aliases are expanded "
+                    f"(allowed: up to {MAX_VALUES:,}; long site lists go in sites_csv)", node.start_mark)
+        elif id(node) in open_nodes:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to the node that holds it (allowed: aliases to "
+                "earlier, finished nodes)", node.start_mark)
+        elif id(node) not in counts:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+
+
+def read_yaml(text: str, origin: str):
+    """Parsed YAML; ScenarioError `origin: line N: problem` when it is not valid."""
+    try:
+        return yaml.load(text, Loader=ScenarioLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ScenarioError([f"{origin}: {where}: {problem}"]) from None
 
 
 def preset_names() -> list[str]:
@@ -24,36 +123,84 @@ def preset_summaries() -> dict[str, str]:
     summaries = {}
     for name in preset_names():
         text = resources.files(PRESETS_PACKAGE).joinpath(f"{name}.yaml").read_text()
-        description = (yaml.safe_load(text) or {}).get("description", "")
+        description = (read_yaml(text, f"preset {name}") or {}).get("description", "")
         summaries[name] = description.strip().splitlines()[0] if description.strip() else ""
     return summaries
 
 
 def _field_path(location: tuple, data) -> str:
-    """'spacecraft[1].orbit.altitude_km' from pydantic's location, dropping union tags."""
-    parts: list[str] = []
+    """'spacecraft[1].orbit.altitude_km' from pydantic's location, dropping union tags.
+
+    An item that is not a key of the data where it stands is a union tag pydantic inserts
+    (an orbit's kind, a branch name) when that data is a scalar, or a mapping and the item
+    is not the last; a last item a mapping lacks is a missing field.
+    """
+    parts: list[str | int] = []
     node = data
-    for item in location:
+    for position, item in enumerate(location):
         if isinstance(item, int):
-            parts.append(f"[{item}]")
-            node = node[item] if isinstance(node, list) and item < len(node) else None
-            continue
-        if isinstance(node, dict) and item not in node and "kind" in node and node["kind"] == item:
-            continue  # the discriminator tag pydantic inserts for tagged unions
-        parts.append(("." if parts else "") + str(item))
-        node = node.get(item) if isinstance(node, dict) else None
-    return "".join(parts) or "(top level)"
+            parts.append(item)
+            node = node[item] if isinstance(node, list) and 0 <= item < len(node) else None
+        elif isinstance(node, dict) and item in node:
+            parts.append(item)
+            node = node[item]
+        elif node is None or (isinstance(node, dict) and position == len(location) - 1):
+            parts.append(item)
+            node = None
+    return dotted(tuple(parts)) or "(top level)"
+
+
+def _shown(value) -> str:
+    """A short, one-line rendering of an input value for a message."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, float) or (isinstance(value, int) and abs(value) >= 10**16):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:36] + "...'"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list | tuple) else type(value).__name__
+
+
+# pydantic's error types and what is allowed instead.
+_ALLOWED = {
+    "finite_number": "a finite number",
+    "float_type": "a number", "float_parsing": "a number",
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "string_type": "text",
+    "model_type": "a mapping of fields", "model_attributes_type": "a mapping of fields",
+    "dict_type": "a mapping",
+    "list_type": "a list", "tuple_type": "a list",
+    "datetime_type": "a UTC time such as 2026-06-21T00:00:00Z",
+    "datetime_parsing": "a UTC time such as 2026-06-21T00:00:00Z",
+    "datetime_from_date_parsing": "a UTC time such as 2026-06-21T00:00:00Z",
+}
 
 
 def _message(error: dict) -> str:
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "missing":
+    kind, ctx, shown = error["type"], error.get("ctx", {}), _shown(error.get("input"))
+    if kind == "missing":
         return "required field is missing"
-    if error["type"] == "extra_forbidden":
+    if kind == "extra_forbidden":
         return "unknown field (not part of the scenario schema)"
-    if error["type"] == "union_tag_invalid":
-        return message.replace("Input tag", "kind")
-    return message
+    if kind == "union_tag_invalid":
+        return f"{ctx['discriminator']} {ctx['tag']!r} is not allowed (allowed: {ctx['expected_tags']})"
+    if kind == "union_tag_not_found":
+        return f"{ctx['discriminator']} is missing (allowed: a mapping with {ctx['discriminator']})"
+    if kind == "literal_error":
+        return f"{shown} is not allowed (allowed: {ctx['expected']})"
+    if kind == "too_short":
+        return f"{ctx['actual_length']} items are too few (allowed: at least {ctx['min_length']})"
+    if kind == "too_long":
+        return f"too many items (allowed: at most {ctx['max_length']})"
+    if kind in _ALLOWED:
+        return f"{shown} is not allowed (allowed: {_ALLOWED[kind]})"
+    return error["msg"].removeprefix("Value error, ")
 
 
 def parse_scenario(data, origin: str, base_dir: Path) -> Scenario:
@@ -63,18 +210,21 @@ def parse_scenario(data, origin: str, base_dir: Path) -> Scenario:
     try:
         return Scenario.model_validate({**data, "base_dir": base_dir, "origin": origin})
     except ValidationError as error:
-        raise ScenarioError(
-            [f"{origin}: {_field_path(e['loc'], data)}: {_message(e)}" for e in error.errors()]
-        ) from None
+        problems = [
+            f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {_message(e)}"
+            for e in error.errors()
+        ]
+        if len(problems) > MAX_PROBLEMS:
+            problems = problems[:MAX_PROBLEMS] + [f"{origin}: {len(problems) - MAX_PROBLEMS} more problems"]
+        raise ScenarioError(problems) from None
 
 
 def load_scenario(source: str) -> Scenario:
     """A scenario from a YAML path or a preset name."""
     path = Path(source)
     if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.is_file():
-            raise ScenarioError([f"{source}: file not found"])
-        text, origin, base_dir = path.read_text(errors="replace"), str(path), path.resolve().parent
+        text = read_text(path, source, MAX_SCENARIO_BYTES)
+        origin, base_dir = str(path), path.resolve().parent
     elif source in preset_names():
         text = resources.files(PRESETS_PACKAGE).joinpath(f"{source}.yaml").read_text()
         origin, base_dir = f"preset {source}", Path(str(resources.files(PRESETS_PACKAGE)))
@@ -84,11 +234,4 @@ def load_scenario(source: str) -> Scenario:
         raise ScenarioError(
             [f"{source}: no such file or preset (presets: {', '.join(preset_names())}){hint}"]
         )
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(file)"
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise ScenarioError([f"{origin}: {where}: {problem}"]) from None
-    return parse_scenario(data, origin, base_dir)
+    return parse_scenario(read_yaml(text, origin), origin, base_dir)
