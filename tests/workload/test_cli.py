@@ -28,7 +28,7 @@ def test_model_that_does_not_fit_gets_a_verdict_with_the_numbers(write_scenario)
 
 def test_negative_tokens(write_scenario):
     line = _validate(write_scenario, {"training": [{"name": "t", "parameters": 8e9, "tokens": -1, "gpus": 64}]})
-    assert "workload.training[0].tokens" in line and "greater than 0" in line
+    assert "workload.training[0].tokens" in line and "allowed: 0 tokens (exclusive) to 1e+17 tokens" in line
 
 
 @pytest.mark.parametrize("policy", ["fastest", "random"])

@@ -10,10 +10,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from aether.kepler import altitude_from_mean_motion_km
-from aether.settings.base import SettingsModel
+from aether.settings.base import (
+    LAX,
+    Identifier,
+    Label,
+    Name,
+    Seed,
+    SettingsModel,
+    at_field,
+    bounded,
+    dotted,
+)
 from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
 from aether.settings.network import NetworkSettings
 from aether.settings.ship import ShipDesign
@@ -23,19 +33,22 @@ from aether.settings.workload import WorkloadSettings
 MIN_ALTITUDE_KM = 150.0
 # Low and medium Earth orbit; geostationary and beyond are out of scope.
 MAX_ALTITUDE_KM = 40000.0
+ALLOWED_ALTITUDES = f"allowed: {MIN_ALTITUDE_KM:g} to {MAX_ALTITUDE_KM:g} km"
 
 
 def _check_altitude(altitude_km: float) -> float:
     if altitude_km < MIN_ALTITUDE_KM:
-        raise ValueError(
-            f"altitude {altitude_km:g} km dips into the atmosphere "
-            f"(allowed: {MIN_ALTITUDE_KM:g} to {MAX_ALTITUDE_KM:g} km)"
-        )
+        raise ValueError(f"altitude {altitude_km:g} km dips into the atmosphere ({ALLOWED_ALTITUDES})")
+    if altitude_km > MAX_ALTITUDE_KM:
+        raise ValueError(f"altitude {altitude_km:g} km is beyond low and medium orbits ({ALLOWED_ALTITUDES})")
     return altitude_km
 
 
-Altitude = Annotated[float, Field(gt=0, le=MAX_ALTITUDE_KM)]
-Angle360 = Annotated[float, Field(ge=-360, le=360)]
+Altitude = Annotated[float, AfterValidator(_check_altitude)]
+Angle360 = Annotated[float, bounded(-360, 360, " deg")]
+Inclination = Annotated[float, bounded(0, 180, " deg")]
+# Members of a constellation, a formation or a TLE set's planes.
+Members = Annotated[int, bounded(1, 100_000)]
 
 
 class CircularOrbit(SettingsModel):
@@ -43,8 +56,8 @@ class CircularOrbit(SettingsModel):
 
     kind: Literal["circular"]
     altitude_km: Altitude | None = None
-    mean_motion_rev_day: Annotated[float, Field(gt=0, le=17.5)] | None = None
-    inclination_deg: Annotated[float, Field(ge=0, le=180)]
+    mean_motion_rev_day: Annotated[float, bounded(0, 17.5, " rev/day", lo_open=True)] | None = None
+    inclination_deg: Inclination
     raan_deg: Angle360 = 0.0
     arg_latitude_deg: Angle360 = 0.0
 
@@ -52,7 +65,9 @@ class CircularOrbit(SettingsModel):
     def _one_size(self):
         if (self.altitude_km is None) == (self.mean_motion_rev_day is None):
             raise ValueError("give exactly one of altitude_km or mean_motion_rev_day")
-        _check_altitude(self.altitude)
+        if not MIN_ALTITUDE_KM <= self.altitude <= MAX_ALTITUDE_KM:
+            raise at_field(("mean_motion_rev_day",), f"{self.mean_motion_rev_day:g} rev/day puts the "
+                           f"orbit at an altitude of {self.altitude:,.0f} km ({ALLOWED_ALTITUDES})")
         return self
 
     @property
@@ -67,15 +82,14 @@ class WalkerOrbit(SettingsModel):
 
     kind: Literal["walker_delta"]
     altitude_km: Altitude
-    inclination_deg: Annotated[float, Field(ge=0, le=180)]
-    total: Annotated[int, Field(ge=1, le=100_000)]
-    planes: Annotated[int, Field(ge=1)]
-    phasing: Annotated[int, Field(ge=0)] = 1
+    inclination_deg: Inclination
+    total: Members
+    planes: Members
+    phasing: Annotated[int, bounded(0, 100_000)] = 1
     raan0_deg: Angle360 = 0.0
 
     @model_validator(mode="after")
     def _pattern(self):
-        _check_altitude(self.altitude_km)
         if self.total % self.planes:
             raise ValueError(
                 f"total {self.total} is not a multiple of planes {self.planes} "
@@ -95,13 +109,12 @@ class SunSynchronousOrbit(SettingsModel):
 
     kind: Literal["sun_synchronous"]
     altitude_km: Altitude
-    ltan_h: Annotated[float, Field(ge=0, lt=24)]
+    ltan_h: Annotated[float, bounded(0, 24, " h", hi_open=True)]
     arg_latitude_deg: Angle360 = 0.0
 
     @field_validator("altitude_km")
     @classmethod
     def _alt(cls, value: float) -> float:
-        _check_altitude(value)
         if value > 5900:
             raise ValueError(
                 f"no sun-synchronous orbit exists at {value:g} km (allowed: up to 5900 km)"
@@ -112,12 +125,17 @@ class SunSynchronousOrbit(SettingsModel):
 ReferenceOrbit = Annotated[CircularOrbit | SunSynchronousOrbit, Field(discriminator="kind")]
 
 
+# A formation spans at most 100 km: its members fly close enough to link directly.
+FORMATION_MAX_KM = 100.0
+OffsetKm = Annotated[float, bounded(-FORMATION_MAX_KM, FORMATION_MAX_KM, " km")]
+
+
 class DiscPattern(SettingsModel):
     """count members spread over a disc of radius_km across the along/cross-track plane."""
 
     kind: Literal["disc"]
-    count: Annotated[int, Field(ge=1, le=10_000)]
-    radius_km: Annotated[float, Field(gt=0, le=100)]
+    count: Annotated[int, bounded(1, 10_000)]
+    radius_km: Annotated[float, bounded(0, FORMATION_MAX_KM, " km", lo_open=True)]
 
 
 class FormationOrbit(SettingsModel):
@@ -125,7 +143,8 @@ class FormationOrbit(SettingsModel):
 
     kind: Literal["formation"]
     reference: ReferenceOrbit
-    offsets_km: list[tuple[float, float, float]] | None = None
+    offsets_km: Annotated[list[Annotated[tuple[OffsetKm, OffsetKm, OffsetKm], LAX]],
+                          Field(max_length=10_000)] | None = None
     pattern: DiscPattern | None = None
 
     @model_validator(mode="after")
@@ -145,8 +164,8 @@ class TleOrbit(SettingsModel):
 
     kind: Literal["tle"]
     file: str
-    planes: Annotated[int, Field(ge=1)] | None = None
-    per_plane: Annotated[int, Field(ge=1)] | None = None
+    planes: Members | None = None
+    per_plane: Members | None = None
 
     @model_validator(mode="after")
     def _both(self):
@@ -164,28 +183,28 @@ Orbit = Annotated[
 class Spacecraft(SettingsModel):
     """One spacecraft or a group of them (constellation, formation, TLE set)."""
 
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")]
+    name: Identifier
     role: Literal["compute", "relay"] = "compute"
     orbit: Orbit
     # Jurisdiction whose rules the spacecraft's data falls under (its licensing state, say),
     # matched against workload.inference.sovereignty.
-    region: str = ""
+    region: Label = ""
     # The Compute Ship's hardware (compute role); None: the default design of aether.ship.
     ship: ShipDesign | None = None
 
 
 class Site(SettingsModel):
-    name: Annotated[str, Field(min_length=1)]
-    lat_deg: Annotated[float, Field(ge=-90, le=90)]
-    lon_deg: Annotated[float, Field(ge=-180, le=360)]
+    name: Name
+    lat_deg: Annotated[float, bounded(-90, 90, " deg")]
+    lon_deg: Annotated[float, bounded(-180, 360, " deg")]
     # Jurisdiction label for data-sovereignty rules (an ISO country code, say).
-    region: str = ""
+    region: Label = ""
 
 
 class Users(SettingsModel):
     """User sites: the most populous cities, plus named sites inline or from a CSV file."""
 
-    top_cities: Annotated[int, Field(ge=0, le=5000)] = 100
+    top_cities: Annotated[int, bounded(0, 5000)] = 100
     sites: list[Site] = []
     sites_csv: str | None = None
 
@@ -198,10 +217,10 @@ class Ground(SettingsModel):
 class Run(SettingsModel):
     """The shared time grid: UTC start, duration and step, and the seed of the run."""
 
-    start: datetime
-    duration_h: Annotated[float, Field(gt=0, le=24 * 366)]
-    step_s: Annotated[float, Field(gt=0, le=86400)]
-    seed: Annotated[int, Field(ge=0)] = 0
+    start: Annotated[datetime, LAX]
+    duration_h: Annotated[float, bounded(0, 24 * 366, " h", lo_open=True)]
+    step_s: Annotated[float, bounded(0, 86400, " s", lo_open=True)]
+    seed: Seed = 0
 
     @field_validator("start")
     @classmethod
@@ -222,7 +241,7 @@ class Run(SettingsModel):
 
 
 class Scenario(SettingsModel):
-    name: Annotated[str, Field(min_length=1)]
+    name: Name
     description: str = ""
     run: Run
     spacecraft: Annotated[list[Spacecraft], Field(min_length=1)]
@@ -235,7 +254,7 @@ class Scenario(SettingsModel):
     # Training, fine-tuning and inference on the fleet; none: the workload stage is skipped.
     workload: WorkloadSettings | None = None
     # Folder the scenario came from: relative file names (TLEs, CSVs) resolve against it.
-    base_dir: Path = Path(".")
+    base_dir: Annotated[Path, LAX] = Path(".")
     # Where the scenario came from (a path or "preset NAME"), for messages about its files.
     origin: str = "scenario"
 
@@ -244,11 +263,16 @@ class Scenario(SettingsModel):
         """Names of the spacecraft entries whose role is compute, in file order."""
         return [s.name for s in self.spacecraft if s.role == "compute"]
 
-    @field_validator("spacecraft")
-    @classmethod
-    def _unique(cls, value: list[Spacecraft]) -> list[Spacecraft]:
-        names = [s.name for s in value]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"spacecraft names must be unique; repeated: {', '.join(duplicates)}")
-        return value
+    @model_validator(mode="after")
+    def _unique_names(self):
+        """Spacecraft, sites and gateways share one namespace (routes, metrics keys)."""
+        first: dict[str, str] = {}
+        named = [(("spacecraft", i, "name"), s.name) for i, s in enumerate(self.spacecraft)]
+        named += [(("ground", "users", "sites", i, "name"), s.name) for i, s in enumerate(self.ground.users.sites)]
+        named += [(("ground", "gateways", i, "name"), g.name) for i, g in enumerate(self.ground.gateways)]
+        for loc, name in named:
+            if name in first:
+                raise at_field(loc, f"{name!r} is also the name of {first[name]} "
+                                    "(allowed: one name per spacecraft, site and gateway)")
+            first[name] = dotted(loc)
+        return self

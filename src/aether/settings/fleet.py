@@ -7,9 +7,9 @@ holds these as its `fleet`, `cost` and `ground_dc` sections.
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
-from aether.settings.base import SettingsModel
+from aether.settings.base import Seed, SettingsModel, bounded
 from aether.settings.defaults import default_value
 
 
@@ -17,35 +17,13 @@ def _d(section: str, name: str):
     return default_value(section, name)
 
 
-def _bounded(lo: float | None, hi: float | None, unit: str = "", *, hi_open: bool = False,
-             lo_open: bool = False, hint: str = ""):
-    """A validator: lo <= value <= hi (open ends where asked), with a message naming the range."""
-
-    def check(value):
-        low_bad = lo is not None and (value <= lo if lo_open else value < lo)
-        high_bad = hi is not None and (value >= hi if hi_open else value > hi)
-        if low_bad or high_bad:
-            if hi is None:
-                allowed = f"{'above' if lo_open else 'at least'} {lo:g}{unit}"
-            elif lo is None:
-                allowed = f"{'below' if hi_open else 'at most'} {hi:g}{unit}"
-            else:
-                allowed = (f"{lo:g}{unit} {'(exclusive) ' if lo_open else ''}to "
-                           f"{hi:g}{unit}{' (exclusive)' if hi_open else ''}")
-            raise ValueError(f"{value:g}{unit} is not allowed (allowed: {allowed}{hint})")
-        return value
-
-    return AfterValidator(check)
-
-
-# Money, mass and other quantities that cannot be negative.
-Price = Annotated[float, _bounded(0, None, hint="; a price cannot be negative")]
-NonNegative = Annotated[float, _bounded(0, None)]
-Positive = Annotated[float, _bounded(0, None, lo_open=True)]
-Share = Annotated[float, _bounded(0, 1, hint=" as a fraction, e.g. 0.05 for 5%")]
-ShareBelowOne = Annotated[float, _bounded(0, 1, hi_open=True, hint=" as a fraction")]
-Years = Annotated[int, _bounded(1, 100, " years", hint="; a lifetime or horizon of zero is meaningless")]
-DiscountRate = Annotated[float, _bounded(0, 1, hint=" per year as a fraction, e.g. 0.08 for 8%")]
+# Money: never negative, and below a trillion dollars a unit, so every total stays finite.
+PRICE_MAX_USD = 1e12
+Price = Annotated[float, bounded(0, PRICE_MAX_USD, hint="; a price cannot be negative")]
+Share = Annotated[float, bounded(0, 1, hint=" as a fraction, e.g. 0.05 for 5%")]
+ShareBelowOne = Annotated[float, bounded(0, 1, hi_open=True, hint=" as a fraction")]
+Years = Annotated[int, bounded(1, 100, " years", hint="; a lifetime or horizon of zero is meaningless")]
+DiscountRate = Annotated[float, bounded(0, 1, hint=" per year as a fraction, e.g. 0.08 for 8%")]
 
 
 class FixedLaunchPrice(SettingsModel):
@@ -66,9 +44,9 @@ class WrightLaunchPrice(SettingsModel):
 
     kind: Literal["wright"] = "wright"
     reference_usd_per_kg: Price = _d("fleet", "launch_usd_per_kg")
-    reference_t: Positive = _d("fleet", "learning_reference_t")
+    reference_t: Annotated[float, bounded(0, 1e9, " t", lo_open=True)] = _d("fleet", "learning_reference_t")
     learning_rate: ShareBelowOne = _d("fleet", "learning_rate")
-    background_t_per_year: NonNegative = _d("fleet", "learning_background_t_per_year")
+    background_t_per_year: Annotated[float, bounded(0, 1e9, " t/year")] = _d("fleet", "learning_background_t_per_year")
     floor_usd_per_kg: Price = 0.0
 
 
@@ -78,9 +56,9 @@ LaunchPrice = Annotated[FixedLaunchPrice | WrightLaunchPrice, Field(discriminato
 class FleetSettings(SettingsModel):
     """The fleet over the years: deployment, launches, ageing, replacement and upgrades."""
 
-    ships: Annotated[int, _bounded(1, 1_000_000, " ships")] = 1
+    ships: Annotated[int, bounded(1, 1_000_000, " ships")] = 1
     # Ships first launched in each year of the plan (year 0 first); None: all in year 0.
-    deployment_per_year: list[Annotated[int, _bounded(0, None)]] | None = None
+    deployment_per_year: list[Annotated[int, bounded(0, 1_000_000, " ships")]] | None = None
     years: Years = _d("fleet", "years")
     lifetime_years: Years = _d("fleet", "lifetime_years")
     # At end of life (or an early-retirement trigger) a ship is de-orbited and, when
@@ -90,30 +68,31 @@ class FleetSettings(SettingsModel):
     min_capacity_fraction: Share = 0.0
     # A new accelerator generation every N years (None: no new generations) with this
     # gain in performance per watt, so the same ship power yields more compute.
-    upgrade_every_years: Annotated[int, _bounded(1, 100, " years")] | None = _d(
+    upgrade_every_years: Annotated[int, bounded(1, 100, " years")] | None = _d(
         "fleet", "upgrade_every_years")
-    upgrade_perf_per_w_gain: NonNegative = _d("fleet", "upgrade_perf_per_w_gain")
+    upgrade_perf_per_w_gain: Annotated[float, bounded(0, 10)] = _d("fleet", "upgrade_perf_per_w_gain")
     # Upgrade missions: retire a ship early when the newest generation's perf/W is at
     # least this multiple of the ship's own (None: upgrade only at end of life).
-    upgrade_min_gain: Annotated[float, _bounded(1, None, "x", lo_open=True)] | None = None
+    upgrade_min_gain: Annotated[float, bounded(1, 100, "x", lo_open=True)] | None = None
     # Launch vehicle and price.
-    payload_t: Annotated[float, _bounded(0, 1000, " t", lo_open=True)] = _d("fleet", "payload_t")
+    # From a small launcher's 0.1 t (Rocket Lab Electron: about 0.3 t to LEO) to 1,000 t.
+    payload_t: Annotated[float, bounded(0.1, 1000, " t")] = _d("fleet", "payload_t")
     launch_price: LaunchPrice = WrightLaunchPrice()
-    launch_tco2_per_flight: NonNegative = _d("fleet", "launch_tco2_per_flight")
-    launch_water_m3_per_flight: NonNegative = _d("fleet", "launch_water_m3_per_flight")
+    launch_tco2_per_flight: Annotated[float, bounded(0, 1e6, " t")] = _d("fleet", "launch_tco2_per_flight")
+    launch_water_m3_per_flight: Annotated[float, bounded(0, 1e6, " m3")] = _d("fleet", "launch_water_m3_per_flight")
     # Ageing.
     solar_degradation_per_year: ShareBelowOne = _d("fleet", "solar_degradation_per_year")
-    solar_margin: NonNegative = _d("fleet", "solar_margin")
+    solar_margin: Annotated[float, bounded(0, 10)] = _d("fleet", "solar_margin")
     gpu_annual_failure_rate: ShareBelowOne = _d("fleet", "gpu_annual_failure_rate")
-    spare_gpu_fraction: NonNegative = _d("fleet", "spare_gpu_fraction")
-    dose_rad_per_year: NonNegative = _d("fleet", "dose_rad_per_year")
-    dose_limit_rad: Positive = _d("fleet", "dose_limit_rad")
+    spare_gpu_fraction: Share = _d("fleet", "spare_gpu_fraction")
+    dose_rad_per_year: Annotated[float, bounded(0, 1e7, " rad/year")] = _d("fleet", "dose_rad_per_year")
+    dose_limit_rad: Annotated[float, bounded(0, 1e9, " rad", lo_open=True)] = _d("fleet", "dose_limit_rad")
     commissioning_years: ShareBelowOne = _d("fleet", "commissioning_years")
-    spacecraft_kgco2_per_kg: NonNegative = _d("fleet", "spacecraft_kgco2_per_kg")
+    spacecraft_kgco2_per_kg: Annotated[float, bounded(0, 1e4)] = _d("fleet", "spacecraft_kgco2_per_kg")
     # "expected": GPU failures as expected fractions; "random": binomial draws per ship
     # and year from one generator seeded with `seed`.
     failures: Literal["expected", "random"] = "expected"
-    seed: int = 0
+    seed: Seed = 0
 
     @model_validator(mode="after")
     def _schedule(self):
@@ -175,18 +154,18 @@ class GroundSettings(SettingsModel):
     construction_usd_per_mw: Price = _d("ground", "construction_usd_per_mw")
     facility_life_years: Years = _d("ground", "facility_life_years")
     electricity_usd_per_kwh: Price = _d("ground", "electricity_usd_per_kwh")
-    pue: Annotated[float, _bounded(1, 5)] = _d("ground", "pue")
-    water_l_per_kwh: NonNegative = _d("ground", "water_l_per_kwh")
+    pue: Annotated[float, bounded(1, 5)] = _d("ground", "pue")
+    water_l_per_kwh: Annotated[float, bounded(0, 100, " l/kWh")] = _d("ground", "water_l_per_kwh")
     water_usd_per_m3: Price = _d("ground", "water_usd_per_m3")
-    grid_gco2_per_kwh: NonNegative = _d("ground", "grid_gco2_per_kwh")
+    grid_gco2_per_kwh: Annotated[float, bounded(0, 2000, " g/kWh")] = _d("ground", "grid_gco2_per_kwh")
     backup_usd_per_mw: Price = _d("ground", "backup_usd_per_mw")
     operations_usd_per_mw_year: Price = _d("ground", "operations_usd_per_mw_year")
     gpu_refresh_years: Years = _d("ground", "gpu_refresh_years")
-    availability: Annotated[float, _bounded(0, 1, lo_open=True)] = _d("ground", "availability")
-    gpu_kgco2: NonNegative = _d("ground", "gpu_kgco2")
-    server_kgco2: NonNegative = _d("ground", "server_kgco2")
-    gpus_per_server: Annotated[int, _bounded(1, 1000)] = _d("ground", "gpus_per_server")
-    construction_tco2_per_mw: NonNegative = _d("ground", "construction_tco2_per_mw")
+    availability: Annotated[float, bounded(0, 1, lo_open=True)] = _d("ground", "availability")
+    gpu_kgco2: Annotated[float, bounded(0, 1e5, " kg")] = _d("ground", "gpu_kgco2")
+    server_kgco2: Annotated[float, bounded(0, 1e6, " kg")] = _d("ground", "server_kgco2")
+    gpus_per_server: Annotated[int, bounded(1, 1000)] = _d("ground", "gpus_per_server")
+    construction_tco2_per_mw: Annotated[float, bounded(0, 1e5, " t/MW")] = _d("ground", "construction_tco2_per_mw")
 
     @property
     def manufacturing_kgco2_per_gpu(self) -> float:

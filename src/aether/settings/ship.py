@@ -7,28 +7,31 @@ aether.ship.sizing for the ship's orbit.
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Tag, field_validator, model_validator
 
-from aether.settings.base import SettingsModel
+from aether.settings.base import Name, SettingsModel, bounded
 from aether.settings.hardware import Accelerator, lookup
 
-Fraction = Annotated[float, Field(gt=0, le=1)]
-UnitInterval = Annotated[float, Field(ge=0, le=1)]
-PositiveArea = Annotated[float, Field(gt=0, le=1e7)]
+Fraction = Annotated[float, bounded(0, 1, lo_open=True)]
+UnitInterval = Annotated[float, bounded(0, 1)]
+# From 1 m2, below which a panel powers or cools no GPU, to 100 km2 (10 million GPUs' worth).
+Area = Annotated[float, bounded(1, 1e8, " m2")]
+# Per-GPU figures up to well past any accelerator built (a B200: 2.25 PFLOPS bf16, 1 kW).
+Tflops = Annotated[float, bounded(0, 1e6, " TFLOPS", lo_open=True)]
 
 
 class AcceleratorSpec(SettingsModel):
     """An accelerator defined in the scenario (per GPU figures)."""
 
-    name: Annotated[str, Field(min_length=1)]
-    bf16_dense_tflops: Annotated[float, Field(gt=0)]
-    fp8_dense_tflops: Annotated[float, Field(gt=0)] | None = None
-    hbm_gb: Annotated[float, Field(ge=0)] = 0.0
-    hbm_tb_s: Annotated[float, Field(ge=0)] = 0.0
-    board_power_w: Annotated[float, Field(gt=0)]
-    server_overhead_w: Annotated[float, Field(ge=0)] = 0.0
-    server_mass_kg: Annotated[float, Field(ge=0)] = 15.0
-    min_power_fraction: Annotated[float, Field(gt=0, le=1)] = 0.3
+    name: Name
+    bf16_dense_tflops: Tflops
+    fp8_dense_tflops: Tflops | None = None
+    hbm_gb: Annotated[float, bounded(0, 1e5, " GB")] = 0.0
+    hbm_tb_s: Annotated[float, bounded(0, 1e5, " TB/s")] = 0.0
+    board_power_w: Annotated[float, bounded(0, 1e5, " W", lo_open=True)]
+    server_overhead_w: Annotated[float, bounded(0, 1e5, " W")] = 0.0
+    server_mass_kg: Annotated[float, bounded(0, 1e4, " kg")] = 15.0
+    min_power_fraction: Fraction = 0.3
     source: str = "scenario"
 
     def accelerator(self) -> Accelerator:
@@ -40,14 +43,14 @@ class AcceleratorSpec(SettingsModel):
 class SolarArraySpec(SettingsModel):
     """Solar array. area_m2 None: sized for the orbit."""
 
-    area_m2: PositiveArea | None = None
+    area_m2: Area | None = None
     # Space triple-junction cells about 30% BOL; Suncatcher's Starlink example uses 22%.
     efficiency: Fraction = 0.30
     # Share of the array area covered by cells (0.9 in Suncatcher's Starlink example).
     packing_factor: Fraction = 0.90
     # Power loss per year in orbit (ASSUMPTION: about 0.5%/yr for triple-junction cells in LEO).
-    degradation_per_year: Annotated[float, Field(ge=0, lt=1)] = 0.005
-    age_years: Annotated[float, Field(ge=0, le=50)] = 0.0
+    degradation_per_year: Annotated[float, bounded(0, 1, hi_open=True)] = 0.005
+    age_years: Annotated[float, bounded(0, 50, " years")] = 0.0
     # tracking: two-axis, always normal to the Sun; single_axis: rotates about the orbit
     # normal (cosine loss cos beta); orbit_normal: fixed normal to the orbit plane
     # (cosine loss |sin beta|, good in dawn-dusk orbits).
@@ -57,14 +60,14 @@ class SolarArraySpec(SettingsModel):
 class BatterySpec(SettingsModel):
     """Battery. capacity_kwh None: sized for the longest eclipse."""
 
-    capacity_kwh: Annotated[float, Field(gt=0)] | None = None
+    capacity_kwh: Annotated[float, bounded(0, 1e8, " kWh", lo_open=True)] | None = None
     # Usable depth of discharge (ASSUMPTION: 0.8; few eclipse cycles a year in dawn-dusk orbits).
     depth_of_discharge: Fraction = 0.8
     # Li-ion one-way efficiencies (ASSUMPTION: 0.95 each, ~90% round trip).
     charge_efficiency: Fraction = 0.95
     discharge_efficiency: Fraction = 0.95
     # Largest charge power as a multiple of capacity per hour (C-rate, ASSUMPTION 0.5 C).
-    max_charge_c_rate: Annotated[float, Field(gt=0, le=20)] = 0.5
+    max_charge_c_rate: Annotated[float, bounded(0, 20, " C", lo_open=True)] = 0.5
     initial_soc: UnitInterval = 1.0
 
 
@@ -76,7 +79,7 @@ class RadiatorSpec(SettingsModel):
     equals emissivity (Kirchhoff).
     """
 
-    area_m2: PositiveArea | None = None
+    area_m2: Area | None = None
     emissivity: Fraction = 0.92
     solar_absorptivity: UnitInterval = 0.09
     ir_absorptivity: UnitInterval = 0.92
@@ -86,26 +89,28 @@ class RadiatorSpec(SettingsModel):
     # nearly edge-on to the Sun; Starcloud's balance is the worst case, 1.0).
     sun_incidence_cos: UnitInterval = 0.1
     # Mean panel temperature the radiator is sized for.
-    design_temperature_c: Annotated[float, Field(gt=-150, lt=300)] = 45.0
+    design_temperature_c: Annotated[float, bounded(-150, 300, " C", lo_open=True, hi_open=True)] = 45.0
     # Heat capacity per m^2 of panel with its coolant (ASSUMPTION: ~5 kg/m^2 aluminium at
     # 900 J/(kg K) plus ~1.3 kg/m^2 of pumped coolant at ~4 kJ/(kg K)).
-    heat_capacity_j_per_k_m2: Annotated[float, Field(gt=0)] = 1.0e4
-    initial_temperature_c: Annotated[float, Field(gt=-200, lt=300)] | None = None
+    heat_capacity_j_per_k_m2: Annotated[float, bounded(0, 1e7, " J/K/m2", lo_open=True)] = 1.0e4
+    initial_temperature_c: Annotated[float, bounded(-200, 300, " C", lo_open=True, hi_open=True)] | None = None
 
 
 class ShipDesign(SettingsModel):
     """A Compute Ship: its GPUs, the load around them, and its power and heat hardware."""
 
-    gpu: str | AcceleratorSpec = "B200"
-    gpus: Annotated[int, Field(ge=1, le=10_000_000)] = 10_000
+    # A catalogue name or an accelerator defined here.
+    gpu: Annotated[Annotated[str, Tag("name")] | Annotated[AcceleratorSpec, Tag("spec")],
+                   Discriminator(lambda v: "spec" if isinstance(v, dict | AcceleratorSpec) else "name")] = "B200"
+    gpus: Annotated[int, bounded(1, 10_000_000, " GPUs")] = 10_000
     precision: Literal["bf16", "fp8"] = "bf16"
     # Spacecraft bus (avionics, attitude control, comms, pumps) as a share of the IT load
     # (ASSUMPTION 3%). Always served first; never shed.
-    bus_fraction: Annotated[float, Field(ge=0, le=1)] = 0.03
+    bus_fraction: UnitInterval = 0.03
     # Hottest chip temperature allowed and the rise from radiator panel to chip through
     # cold plates and the coolant loop (ASSUMPTIONS: 85 C; 25 K).
-    chip_limit_c: Annotated[float, Field(gt=-50, lt=200)] = 85.0
-    chip_to_radiator_k: Annotated[float, Field(ge=0, lt=200)] = 25.0
+    chip_limit_c: Annotated[float, bounded(-50, 200, " C", lo_open=True, hi_open=True)] = 85.0
+    chip_to_radiator_k: Annotated[float, bounded(0, 200, " K", hi_open=True)] = 25.0
     solar: SolarArraySpec = SolarArraySpec()
     battery: BatterySpec = BatterySpec()
     radiator: RadiatorSpec = RadiatorSpec()

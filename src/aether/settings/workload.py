@@ -6,9 +6,9 @@ assumptions say so.
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from aether.settings.base import SettingsModel
+from aether.settings.base import Identifier, Label, Name, SettingsModel, bounded
 
 # Llama 3 405B pre-training: 419 unexpected interruptions in 54 days on 16,384 H100s
 # (Dubey et al. 2024, "The Llama 3 Herd of Models", section 3.3.4). Treating every
@@ -51,46 +51,59 @@ DIURNAL_PROFILE = (
     1.14, 1.14, 1.12, 1.12, 1.16, 1.24, 1.34, 1.44, 1.50, 1.48, 1.30, 1.04,
 )
 
-Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]*$")]
-Positive = Annotated[float, Field(gt=0)]
-NonNegative = Annotated[float, Field(ge=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
+Fraction = Annotated[float, bounded(0, 1, lo_open=True)]
+# Model sizes in parameters and token counts, up to far past any model trained.
+Parameters = Annotated[float, bounded(0, 1e15, lo_open=True)]
+BytesPerValue = Annotated[float, bounded(0, 64, " bytes", lo_open=True)]
+Gbps = Annotated[float, bounded(0, 1e6, " Gbps", lo_open=True)]
+# Times within a workload's horizon (at most ten years, 3.2e8 s) and GPU counts.
+Seconds = Annotated[float, bounded(0, 1e9, " s")]
+PositiveSeconds = Annotated[float, bounded(0, 1e9, " s", lo_open=True)]
+# Times and doses between rare events: up to 1e30, which stands for never.
+NEVER = 1e30
+Gpus = Annotated[int, bounded(1, 100_000_000, " GPUs")]
+GpusOrNone = Annotated[int, bounded(0, 100_000_000, " GPUs")]
+Tokens = Annotated[int, bounded(1, 100_000_000, " tokens")]
 
 
 class TrainingJob(SettingsModel):
     """One pre-training run: 6 x parameters x tokens FLOPs on `gpus` GPUs of one or more ships."""
 
-    name: Name
-    parameters: Positive
-    tokens: Positive
+    name: Identifier
+    parameters: Parameters
+    tokens: Annotated[float, bounded(0, 1e17, " tokens", lo_open=True)]
     precision: Literal["bf16", "fp8"] = "bf16"
     # Total GPUs of the job, split evenly over its ships.
-    gpus: Annotated[int, Field(ge=1)]
+    gpus: Gpus
     # Ships it runs on; None = the first ship of the fleet.
-    ships: list[Name] | None = None
+    ships: list[Identifier] | None = None
     # Across ships: synchronous data parallelism (all-reduce every step) or DiLoCo.
     cross_ship: Literal["sync_dp", "diloco"] = "diloco"
-    diloco_local_steps: Annotated[int, Field(ge=1)] = DILOCO_LOCAL_STEPS
-    global_batch_tokens: Positive = GLOBAL_BATCH_TOKENS
+    diloco_local_steps: Annotated[int, bounded(1, 1_000_000_000, " steps")] = DILOCO_LOCAL_STEPS
+    global_batch_tokens: Annotated[float, bounded(0, 1e12, " tokens", lo_open=True)] = GLOBAL_BATCH_TOKENS
     # bf16 gradients are exchanged between ships.
-    gradient_bytes_per_param: Positive = 2.0
+    gradient_bytes_per_param: BytesPerValue = 2.0
     # Link each ship has to its peers when the inputs carry no timeline of it.
-    inter_ship_link_gbps: Positive = INTER_SHIP_LINK_GBPS
+    inter_ship_link_gbps: Gbps = INTER_SHIP_LINK_GBPS
     # "young": sqrt(2 C M); "daly": Daly 2006's higher-order form; a number: seconds.
-    checkpoint_interval: Literal["young", "daly"] | Positive = "young"
+    checkpoint_interval: Annotated[
+        Annotated[Literal["young", "daly"], Tag("rule")]
+        | Annotated[Annotated[float, bounded(0, NEVER, " s", lo_open=True)], Tag("seconds")],
+        Discriminator(lambda v: "rule" if isinstance(v, str) else "seconds"),
+    ] = "young"
     # onboard: durable once written on the ship; ground: durable once uploaded.
     checkpoint_target: Literal["onboard", "ground"] = "onboard"
-    checkpoint_bytes_per_param: Positive = ADAM_BYTES_PER_PARAM
+    checkpoint_bytes_per_param: BytesPerValue = ADAM_BYTES_PER_PARAM
     # Assumption: each GPU's node writes its shard to local NVMe at about 1 GB/s per GPU.
-    onboard_write_gbytes_per_s_per_gpu: Positive = 1.0
+    onboard_write_gbytes_per_s_per_gpu: Annotated[float, bounded(0, 1e4, " GB/s", lo_open=True)] = 1.0
     # Share of the ship's ground backhaul a checkpoint upload may use (assumption).
     checkpoint_backhaul_share: Fraction = 0.5
     # Model FLOPs utilisation per accelerator name (case-insensitive; "default" otherwise).
-    mfu: dict[str, Fraction] = DEFAULT_MFU
-    gpu_mtbf_h: Positive = GPU_MTBF_H
+    mfu: dict[Name, Fraction] = DEFAULT_MFU
+    gpu_mtbf_h: Annotated[float, bounded(0, NEVER, " h", lo_open=True)] = GPU_MTBF_H
     # Assumption: about 10 minutes to reschedule, reload the checkpoint and warm up.
-    restart_s: NonNegative = 600.0
-    start_s: NonNegative = 0.0
+    restart_s: Seconds = 600.0
+    start_s: Seconds = 0.0
 
     @field_validator("ships")
     @classmethod
@@ -113,50 +126,50 @@ def training_flops(parameters: float, tokens: float) -> float:
 
 
 class LogNormal(SettingsModel):
-    median: Positive
-    sigma: NonNegative = 1.0
+    median: Annotated[float, bounded(0, 1e9, lo_open=True)]
+    sigma: Annotated[float, bounded(0, 10)] = 1.0
 
 
 class FineTuning(SettingsModel):
     """Smaller jobs arriving as a Poisson process, each with a deadline."""
 
-    arrivals_per_day: NonNegative = 24.0
-    gpus_per_job: Annotated[int, Field(ge=1)] = 64
+    arrivals_per_day: Annotated[float, bounded(0, 1e6, " per day")] = 24.0
+    gpus_per_job: Gpus = 64
     # Size in GPU-hours at full delivered compute (assumption: a LoRA/SFT run of a 70B-class
     # model is tens to thousands of GPU-hours).
     size_gpu_hours: LogNormal = LogNormal(median=200.0, sigma=1.0)
-    deadline_h: Positive = 12.0
+    deadline_h: Annotated[float, bounded(0, 1e5, " h", lo_open=True)] = 12.0
     # GPUs reserved for fine-tuning on each of its ships.
-    gpus_per_ship: Annotated[int, Field(ge=0)] = 512
-    ships: list[Name] | None = None
+    gpus_per_ship: GpusOrNone = 512
+    ships: list[Identifier] | None = None
     scheduling: Literal["fifo", "edf"] = "edf"
 
 
 class InferenceModel(SettingsModel):
     """The served model: size and attention shape (defaults: Llama 3 70B)."""
 
-    name: str = "llama-3-70b"
-    parameters: Positive = LLAMA3_70B["parameters"]
-    layers: Annotated[int, Field(ge=1)] = LLAMA3_70B["layers"]
-    kv_heads: Annotated[int, Field(ge=1)] = LLAMA3_70B["kv_heads"]
-    head_dim: Annotated[int, Field(ge=1)] = LLAMA3_70B["head_dim"]
-    bytes_per_param: Positive = 2.0
-    kv_bytes_per_value: Positive = 2.0
+    name: Name = "llama-3-70b"
+    parameters: Parameters = LLAMA3_70B["parameters"]
+    layers: Annotated[int, bounded(1, 100_000)] = LLAMA3_70B["layers"]
+    kv_heads: Annotated[int, bounded(1, 100_000)] = LLAMA3_70B["kv_heads"]
+    head_dim: Annotated[int, bounded(1, 100_000)] = LLAMA3_70B["head_dim"]
+    bytes_per_param: BytesPerValue = 2.0
+    kv_bytes_per_value: BytesPerValue = 2.0
 
 
 class RequestClass(SettingsModel):
-    name: Name
+    name: Identifier
     share: Fraction
-    prompt_tokens: Annotated[int, Field(ge=1)]
-    output_tokens: Annotated[int, Field(ge=1)]
+    prompt_tokens: Tokens
+    output_tokens: Tokens
 
 
 class Demand(SettingsModel):
     """Requests per day worldwide, split by site population, shaped by local time of day."""
 
     # Assumption: 50 million requests a day (a large consumer assistant serves billions).
-    requests_per_day: NonNegative = 50.0e6
-    diurnal_profile: Annotated[list[NonNegative], Field(min_length=24, max_length=24)] = list(
+    requests_per_day: Annotated[float, bounded(0, 1e12, " per day")] = 50.0e6
+    diurnal_profile: Annotated[list[Annotated[float, bounded(0, 100)]], Field(min_length=24, max_length=24)] = list(
         DIURNAL_PROFILE
     )
     # Assumption: a chat-like mix and a long-context mix.
@@ -177,23 +190,23 @@ class Demand(SettingsModel):
 
 class Slo(SettingsModel):
     # Assumption: interactive chat targets.
-    ttft_ms: Positive = 1000.0
-    tpot_ms: Positive = 50.0
+    ttft_ms: Annotated[float, bounded(0, 1e7, " ms", lo_open=True)] = 1000.0
+    tpot_ms: Annotated[float, bounded(0, 1e7, " ms", lo_open=True)] = 50.0
 
 
 class Serving(SettingsModel):
     """How replicas serve: tensor-parallel size, efficiencies, batch and queue limits."""
 
-    gpus_per_replica: Annotated[int, Field(ge=1)] = 8
+    gpus_per_replica: Annotated[int, bounded(1, 1_000_000, " GPUs")] = 8
     prefill_efficiency: Fraction = 0.5
     decode_compute_efficiency: Fraction = 0.5
     hbm_efficiency: Fraction = 0.8
     # HBM share usable for weights + KV cache (the rest: activations, runtime).
     hbm_usable_fraction: Fraction = 0.9
     # vLLM's default max_num_seqs.
-    max_batch: Annotated[int, Field(ge=1)] = 256
+    max_batch: Annotated[int, bounded(1, 1_000_000)] = 256
     # Admission control: a request that would queue longer than this is dropped.
-    max_queue_s: NonNegative = 30.0
+    max_queue_s: Annotated[float, bounded(0, 1e6, " s")] = 30.0
 
 
 class Inference(SettingsModel):
@@ -203,30 +216,30 @@ class Inference(SettingsModel):
     serving: Serving = Serving()
     routing: Literal["lowest_rtt", "least_loaded", "sovereign"] = "lowest_rtt"
     # For "sovereign": site region -> ship regions allowed; regions not listed: any ship.
-    sovereignty: dict[str, list[str]] = {}
+    sovereignty: dict[Label, list[Label]] = {}
     # GPUs for inference on each ship; None = what training and fine-tuning leave.
-    gpus_per_ship: Annotated[int, Field(ge=0)] | None = None
+    gpus_per_ship: GpusOrNone | None = None
 
 
 class Outage(SettingsModel):
-    ship: Name
-    start_s: NonNegative
-    duration_s: Positive
+    ship: Identifier
+    start_s: Seconds
+    duration_s: PositiveSeconds
 
 
 class Reliability(SettingsModel):
     """Failure processes beyond the per-GPU MTBF of each training job."""
 
-    rad_per_sdc: Positive = RAD_PER_SDC
+    rad_per_sdc: Annotated[float, bounded(0, NEVER, " rad", lo_open=True)] = RAD_PER_SDC
     # Assumption: most SDCs are masked in training (neutron-beam studies find most
     # errors leave the output unchanged); this share is caught and forces a rollback.
-    sdc_rollback_fraction: Annotated[float, Field(ge=0, le=1)] = 0.01
+    sdc_rollback_fraction: Annotated[float, bounded(0, 1)] = 0.01
     # Assumption (no per-rad figure published for GPUs): a functional interrupt (hang,
     # reset) per 1,000 rad per chip.
-    rad_per_functional_interrupt: Positive = 1000.0
+    rad_per_functional_interrupt: Annotated[float, bounded(0, NEVER, " rad", lo_open=True)] = 1000.0
     # Assumption: hard-failure rate x (1 + k x dose in krad/yr). Suncatcher saw no hard
     # failure up to 15 krad, so k is small.
-    hard_failure_increase_per_krad_per_year: NonNegative = 0.5
+    hard_failure_increase_per_krad_per_year: Annotated[float, bounded(0, 1000)] = 0.5
 
 
 class WorkloadSettings(SettingsModel):
@@ -240,9 +253,9 @@ class WorkloadSettings(SettingsModel):
     outages: list[Outage] = []
     reliability: Reliability = Reliability()
     # Training and fine-tuning continue past the run's end on the repeated timeline, up to this.
-    horizon_days: Annotated[float, Field(gt=0, le=3650)] = 365.0
+    horizon_days: Annotated[float, bounded(0, 3650, " days", lo_open=True)] = 365.0
     # Time steps per chunk of the inference simulation (bounds memory).
-    chunk_steps: Annotated[int, Field(ge=1)] = 4096
+    chunk_steps: Annotated[int, bounded(1, 100_000, " steps")] = 4096
 
     @field_validator("training")
     @classmethod
