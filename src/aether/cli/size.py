@@ -4,14 +4,30 @@ import json
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from aether.errors import ScenarioError
-from aether.settings.hardware import known_names, lookup
+from aether.scenario.load import error_message
+from aether.scenario.schema import SunSynchronousOrbit
+from aether.settings.fleet import FleetSettings
+from aether.settings.hardware import known_names
+from aether.settings.ship import ShipDesign
 
 
-def _fail(message: str):
-    """Bad option: aether.cli prints the line and exits 2."""
-    raise ScenarioError([f"aether size: {message}"])
+def _check_options(**options) -> None:
+    """Each option checked by the scenario field of its name: one rule for both."""
+    sections = ((ShipDesign, ("gpu", "gpus")), (SunSynchronousOrbit, ("altitude_km", "ltan_h")),
+                (FleetSettings, ("payload_t",)))
+    for model, names in sections:
+        fields = {name: options[name] for name in names}
+        if model is SunSynchronousOrbit:
+            fields["kind"] = "sun_synchronous"
+        try:
+            model.model_validate(fields)
+        except ValidationError as error:
+            first = error.errors()[0]
+            option = "--" + str(first["loc"][0]).replace("_", "-")
+            raise ScenarioError([f"aether size: {option}: {error_message(first)}"]) from None
 
 
 def size(
@@ -27,20 +43,7 @@ def size(
     """Solar array, radiator, battery, mass and launches for a Compute Ship."""
     from aether.ship import size_ship
 
-    try:
-        lookup(gpu)
-    except KeyError as error:
-        _fail(f"--gpu: {error.args[0]}")
-    checks = [
-        (gpus >= 1, f"--gpus: {gpus} (allowed: 1 or more)"),
-        (gpus <= 10_000_000, f"--gpus: {gpus} (allowed: up to 10,000,000)"),
-        (150 <= altitude_km <= 5900, f"--altitude-km: {altitude_km:g} (allowed: 150 to 5900 km)"),
-        (0 <= ltan_h < 24, f"--ltan-h: {ltan_h:g} (allowed: 0 to 24 h)"),
-        (0 < payload_t <= 1000, f"--payload-t: {payload_t:g} (allowed: above 0, up to 1000 t)"),
-    ]
-    for ok, message in checks:
-        if not ok:
-            _fail(message)
+    _check_options(gpu=gpu, gpus=gpus, altitude_km=altitude_km, ltan_h=ltan_h, payload_t=payload_t)
     result = size_ship(gpu, gpus, altitude_km, ltan_h, payload_t)
     data = result.to_dict()
     if json_output:

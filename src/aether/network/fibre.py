@@ -7,7 +7,6 @@ so coordinates are those of the named city (GeoNames) or, for Azure, those the A
 reports; they are good to a few tens of km, well under a millisecond of fibre.
 """
 
-import csv
 from dataclasses import dataclass
 from importlib import resources
 
@@ -15,6 +14,8 @@ import numpy as np
 
 from aether.constants import C_KM_S
 from aether.errors import ScenarioError
+from aether.scenario.files import MAX_DATA_FILE_BYTES, csv_rows, read_text
+from aether.scenario.sites import parse_site
 
 # Group index of standard single-mode fibre at 1550 nm (Corning SMF-28: 1.4682).
 FIBRE_GROUP_INDEX = 1.468
@@ -42,18 +43,12 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 
 
 def _read(text: str, where: str) -> DataCentres:
-    rows = list(csv.DictReader(text.splitlines()))
+    rows = csv_rows(text, where, ("name", "provider", "lat", "lon"), ("source",))
     if not rows:
         raise ScenarioError([f"{where}: no data centres listed"])
-    missing = {"name", "provider", "lat", "lon"} - set(rows[0])
-    if missing:
-        raise ScenarioError([f"{where}: lacks columns {', '.join(sorted(missing))}"])
-    try:
-        lat = np.array([float(r["lat"]) for r in rows])
-        lon = np.array([float(r["lon"]) for r in rows])
-    except ValueError:
-        raise ScenarioError([f"{where}: lat/lon must be numbers"]) from None
-    return DataCentres([r["name"] for r in rows], [r["provider"] for r in rows], lat, lon)
+    sites = [parse_site(row, f"{where}: line {line}", lat="lat", lon="lon") for line, row in rows]
+    return DataCentres([s.name for s in sites], [row["provider"] for _, row in rows],
+                       np.array([s.lat_deg for s in sites]), np.array([s.lon_deg for s in sites]))
 
 
 def load_data_centres(scenario=None) -> DataCentres:
@@ -64,10 +59,8 @@ def load_data_centres(scenario=None) -> DataCentres:
     if choice == "bundled":
         text = resources.files("aether.data").joinpath("cloud_regions.csv").read_text()
     else:
-        path = scenario.base_dir / choice
-        if not path.is_file():
-            raise ScenarioError([f"{where}: file {choice} not found (allowed: bundled or a CSV)"])
-        text = path.read_text(errors="replace")
+        where = f"{where}: {choice}"
+        text = read_text(scenario.base_dir / choice, where, MAX_DATA_FILE_BYTES)
     centres = _read(text, where)
     providers = settings.data_centre_providers if settings else []
     if providers:

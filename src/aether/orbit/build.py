@@ -9,6 +9,7 @@ from aether.constants import WGS72_RADIUS_KM
 from aether.errors import ScenarioError
 from aether.orbit import elements
 from aether.orbit.tle import TLEError, order_into_planes, parse_tles
+from aether.scenario.files import MAX_DATA_FILE_BYTES, read_bytes
 from aether.scenario.schema import (
     CircularOrbit,
     FormationOrbit,
@@ -70,10 +71,9 @@ def _reference(orbit: CircularOrbit | SunSynchronousOrbit, epoch) -> tuple[eleme
 def _tle_satrecs(scenario: Scenario, index: int, orbit: TleOrbit, name: str):
     path = scenario.base_dir / orbit.file
     where = f"{scenario.origin}: spacecraft[{index}].orbit.file"
-    if not path.is_file():
-        raise ScenarioError([f"{where}: TLE file {orbit.file} not found"])
+    data = read_bytes(path, f"{where}: {orbit.file}", MAX_DATA_FILE_BYTES)
     try:
-        tles = parse_tles(path.read_text(errors="replace"), default_name=name)
+        tles = parse_tles(data.decode(errors="replace"), default_name=name)
         satrecs = [t.satrec() for t in tles]
         bad = [t.name for t, s in zip(tles, satrecs, strict=True) if s.error]
         if bad:

@@ -1,9 +1,11 @@
 """Reading the files a scenario names (the scenario itself, TLEs, CSVs), within limits.
 
-Each problem is one line naming the file: not found, a directory, too large, unreadable
-or not UTF-8 text.
+Each problem is one line naming the file: not found, a directory, too large, unreadable,
+not UTF-8 text, or (for CSV) a bad header or a row of the wrong length.
 """
 
+import csv
+import io
 from pathlib import Path
 
 from aether.errors import ScenarioError
@@ -48,3 +50,31 @@ def decode_text(data: bytes, where: str) -> str:
 def read_text(path: Path, where: str, max_bytes: int) -> str:
     """A UTF-8 text file of at most max_bytes."""
     return decode_text(read_bytes(path, where, max_bytes), where)
+
+
+def csv_rows(text: str, where: str, required: tuple[str, ...],
+             optional: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell without surrounding spaces}) for each non-empty CSV row.
+
+    The header holds the required columns and perhaps the optional ones, each once, in any
+    order; every row has as many fields as the header. Problems are one line naming the line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        header = [column.strip() for column in next(reader, [])]
+        if (set(required) - set(header) or set(header) - set(required + optional)
+                or len(set(header)) != len(header)):
+            also = f" and optionally {', '.join(optional)}" if optional else ""
+            raise ScenarioError([f"{where}: line 1: header {','.join(header) or '(empty)'} "
+                                 f"(allowed: {', '.join(required)}{also}, each once)"])
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise ScenarioError([f"{where}: line {reader.line_num}: {len(cells)} fields "
+                                     f"(allowed: {len(header)}, as the header: {','.join(header)})"])
+            rows.append((reader.line_num, dict(zip(header, (c.strip() for c in cells), strict=True))))
+    except csv.Error as error:
+        raise ScenarioError([f"{where}: line {reader.line_num}: {error} (allowed: CSV text)"]) from None
+    return rows

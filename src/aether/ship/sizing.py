@@ -135,12 +135,23 @@ def size_hardware(design: ShipDesign, env: OrbitEnvelope, life_years: float = 5.
 
     radiator_m2 = r.area_m2
     verdict = "closes"
+    absorbed = rad.absorbed_w_m2(r.solar_absorptivity, r.ir_absorptivity,
+                                 r.earth_view_factor, r.sun_incidence_cos, 1.0)
+    net = float(rad.net_rejection_w_m2(rad.c_to_k(r.design_temperature_c), r.emissivity,
+                                       r.sides, absorbed))
+    if s.area_m2 is not None:
+        array_w = array_power_w(s.area_m2, s.efficiency, s.packing_factor, env.worst_cosine, 1.0,
+                                ageing_factor(s.degradation_per_year, s.age_years))
+        if array_w < total_w:
+            verdict = (f"does not close: the {s.area_m2:g} m2 array gives {array_w / 1e3:,.1f} kW in "
+                       f"sunlight on the worst day, short of the {total_w / 1e3:,.1f} kW load "
+                       "(leave solar.area_m2 out to size it)")
+    if radiator_m2 is not None and radiator_m2 * net < total_w:
+        verdict = (f"does not close: the {radiator_m2:g} m2 radiator rejects {max(net, 0.0) * radiator_m2 / 1e3:,.1f} "
+                   f"kW at {r.design_temperature_c:g} C in full Sun, short of the {total_w / 1e3:,.1f} kW of heat "
+                   "(leave radiator.area_m2 out to size it)")
     if radiator_m2 is None:
         sized.append("radiator")
-        absorbed = rad.absorbed_w_m2(r.solar_absorptivity, r.ir_absorptivity,
-                                     r.earth_view_factor, r.sun_incidence_cos, 1.0)
-        net = float(rad.net_rejection_w_m2(rad.c_to_k(r.design_temperature_c), r.emissivity,
-                                           r.sides, absorbed))
         if net <= 0:
             verdict = (
                 f"does not close: at {r.design_temperature_c:g} C a radiator panel absorbs "
