@@ -39,6 +39,9 @@ def allocate_gpus(settings: WorkloadSettings, ship_names: list[str], gpus_per_sh
     fit the ships or a model does not fit its GPUs' memory (the verdict with the numbers).
     Needs only the ships' names, GPU counts and accelerator, so scenarios can be checked
     before any simulation."""
+    if acc.hbm_bytes <= 0 or acc.hbm_bytes_per_s <= 0:
+        raise ScenarioError([f"workload: the {acc.name} accelerator has no hbm_gb or hbm_tb_s "
+                             "(allowed: both above 0 on the ships' accelerator to run a workload)"])
     known = {n: i for i, n in enumerate(ship_names)}
     total = np.asarray(gpus_per_ship, np.int64)
     problems: list[str] = []
