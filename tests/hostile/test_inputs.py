@@ -285,3 +285,13 @@ def test_a_tiny_valid_run_has_finite_metrics(tmp_path):
     result = runner.invoke(app, ["cost", str(path), "--json"])
     assert result.exit_code == 0, result.output
     json.loads(result.output, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+
+
+def test_a_flood_of_problems_is_cut_to_twenty_lines(tmp_path):
+    jobs = [{"name": f"job{k}", "parameters": 1e9, "tokens": "many", "gpus": 8} for k in range(30)]
+    path = _write(tmp_path, _scenario(workload={"training": jobs}))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 21 and lines[-1] == f"{path}: 10 more problems"
+    assert lines[0] == f"{path}: workload.training[0].tokens: 'many' is not allowed (allowed: a number)"
