@@ -154,10 +154,10 @@ def _shown(value) -> str:
     """A short, one-line rendering of an input value for a message."""
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "null"}[value]
-    if isinstance(value, float) or (isinstance(value, int) and abs(value) >= 10**16):
-        return f"{value:g}"
+    if isinstance(value, float):
+        return repr(value)  # 100.0, not 100: a whole number was asked for
     if isinstance(value, int):
-        return str(value)
+        return str(value) if abs(value) < 10**16 else f"{value:.3g}"
     if isinstance(value, str):
         text = repr(value)
         return text if len(text) <= 40 else text[:36] + "...'"

@@ -83,7 +83,7 @@ class RadiatorSpec(SettingsModel):
     emissivity: Fraction = 0.92
     solar_absorptivity: UnitInterval = 0.09
     ir_absorptivity: UnitInterval = 0.92
-    sides: Literal[1, 2] = 2
+    sides: Annotated[int, bounded(1, 2, " sides")] = 2
     earth_view_factor: UnitInterval = 0.25
     # Cosine of the Sun's incidence on the sunward face (ASSUMPTION 0.1: panels held
     # nearly edge-on to the Sun; Starcloud's balance is the worst case, 1.0).
