@@ -14,7 +14,7 @@ import numpy as np
 
 from aether.constants import C_KM_S
 from aether.errors import ScenarioError
-from aether.scenario.files import MAX_DATA_FILE_BYTES, csv_rows, read_text
+from aether.scenario.inputs import MAX_DATA_FILE_BYTES, csv_rows, read_text
 from aether.scenario.sites import parse_site
 
 # Group index of standard single-mode fibre at 1550 nm (Corning SMF-28: 1.4682).

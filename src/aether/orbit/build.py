@@ -9,7 +9,7 @@ from aether.constants import WGS72_RADIUS_KM
 from aether.errors import ScenarioError
 from aether.orbit import elements
 from aether.orbit.tle import TLEError, order_into_planes, parse_tles
-from aether.scenario.files import MAX_DATA_FILE_BYTES, read_bytes
+from aether.scenario.inputs import MAX_DATA_FILE_BYTES, read_bytes
 from aether.scenario.schema import (
     CircularOrbit,
     FormationOrbit,

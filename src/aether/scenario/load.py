@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from aether.errors import ScenarioError
-from aether.scenario.files import MAX_SCENARIO_BYTES, read_text
+from aether.scenario.inputs import MAX_SCENARIO_BYTES, read_text
 from aether.scenario.schema import Scenario
 from aether.settings.base import dotted
 

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from aether.errors import ScenarioError
-from aether.scenario.files import MAX_DATA_FILE_BYTES, csv_rows, read_text
+from aether.scenario.inputs import MAX_DATA_FILE_BYTES, csv_rows, read_text
 from aether.scenario.schema import Scenario, Site, name_clash
 from aether.settings.base import dotted
 

@@ -33,22 +33,18 @@ def dotted(loc: tuple) -> str:
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in loc).lstrip(".")
 
 
-def bounded(lo: float | None, hi: float | None, unit: str = "", *, lo_open: bool = False,
-            hi_open: bool = False, hint: str = ""):
-    """A validator: lo <= value <= hi (open ends where asked), with a message naming the range."""
+def bounded(lo: float, hi: float, unit: str = "", *, lo_open: bool = False, hi_open: bool = False,
+            hint: str = ""):
+    """A validator: lo <= value <= hi (open ends where asked), with a message naming the range.
+
+    Every number has both ends: nothing physical is unbounded, and caps keep totals finite.
+    """
+    allowed = (f"{lo:g}{unit} {'(exclusive) ' if lo_open else ''}to "
+               f"{hi:g}{unit}{' (exclusive)' if hi_open else ''}{hint}")
 
     def check(value):
-        low_bad = lo is not None and (value <= lo if lo_open else value < lo)
-        high_bad = hi is not None and (value >= hi if hi_open else value > hi)
-        if low_bad or high_bad:
-            if hi is None:
-                allowed = f"{'above' if lo_open else 'at least'} {lo:g}{unit}"
-            elif lo is None:
-                allowed = f"{'below' if hi_open else 'at most'} {hi:g}{unit}"
-            else:
-                allowed = (f"{lo:g}{unit} {'(exclusive) ' if lo_open else ''}to "
-                           f"{hi:g}{unit}{' (exclusive)' if hi_open else ''}")
-            raise ValueError(f"{value:g}{unit} is not allowed (allowed: {allowed}{hint})")
+        if (value <= lo if lo_open else value < lo) or (value >= hi if hi_open else value > hi):
+            raise ValueError(f"{value:g}{unit} is not allowed (allowed: {allowed})")
         return value
 
     return AfterValidator(check)
