@@ -30,6 +30,22 @@ err = Console(stderr=True)
 DEFAULT_SCENARIO = "project-aether"
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from aether import __version__
+
+        typer.echo(f"aether {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+):
+    """Aether: plan and test orbital AI data centres."""
+
+
 def _printable(line: str) -> str:
     """Escape control characters (from user input quoted in a message) to keep one line."""
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
