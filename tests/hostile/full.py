@@ -19,6 +19,12 @@ ISS_TLE = """ISS (ZARYA)
 1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927
 2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537
 """
+# The same element set as CelesTrak's OMM JSON (epoch 08264.51782528 = 2008-09-20T12:25:40.104192).
+ISS_OMM_JSON = """[{"OBJECT_NAME": "ISS (OMM)", "OBJECT_ID": "1998-067A", "EPOCH": "2008-09-20T12:25:40.104192",
+"MEAN_MOTION": 15.72125391, "ECCENTRICITY": 0.0006703, "INCLINATION": 51.6416, "RA_OF_ASC_NODE": 247.4627,
+"ARG_OF_PERICENTER": 130.536, "MEAN_ANOMALY": 325.0288, "EPHEMERIS_TYPE": 0, "CLASSIFICATION_TYPE": "U",
+"NORAD_CAT_ID": 25544, "ELEMENT_SET_NO": 292, "REV_AT_EPOCH": 56353, "BSTAR": -1.1606e-05,
+"MEAN_MOTION_DOT": -2.182e-05, "MEAN_MOTION_DDOT": 0}]"""
 
 FULL = """
 name: full
@@ -59,6 +65,9 @@ spacecraft:
   - name: iss
     role: relay
     orbit: {kind: tle, file: iss.tle, planes: 1, per_plane: 1}
+  - name: iss-omm
+    role: relay
+    orbit: {kind: omm, file: iss.json, planes: 1, per_plane: 1}
 ground:
   users: {top_cities: 2, sites: [{name: Lab, lat_deg: 37.4, lon_deg: -122.1, region: US}]}
   gateways: [{name: Svalbard, lat_deg: 78.23, lon_deg: 15.39}]
@@ -82,6 +91,7 @@ VARIANTS = [
 def full_scenarios(folder: Path) -> list[tuple[dict, dict]]:
     """(as written, with every default written out) for each variant, as YAML gives them."""
     (folder / "iss.tle").write_text(ISS_TLE)
+    (folder / "iss.json").write_text(ISS_OMM_JSON)
     scenarios = []
     for variant in VARIANTS:
         given = {**read_yaml(FULL, "full"), **variant}

@@ -10,16 +10,17 @@ from aether.orbit.omm import OMMError, parse_omm
 from aether.timegrid import TimeGrid
 from tests.conftest import utc
 
-# ISS and a Starlink satellite as TLEs (CelesTrak GP data, 2024-01-01), and the same element
+# Element sets shaped like CelesTrak GP data for the ISS and a Starlink satellite (values set
+# for the test, checksums valid), and the same element
 # sets written by hand in CelesTrak's OMM field names and units (CCSDS 502.0-B-3): epoch
 # 24001.5 is 2024-01-01T12:00:00, B* 30270-3 is 0.30270e-3, mean motion in rev/day.
 TLES = [
     ("ISS (ZARYA)",
-     "1 25544U 98067A   24001.50000000  .00016717  00000-0  30270-3 0  9994",
-     "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.50103472432374"),
+     "1 25544U 98067A   24001.50000000  .00016717  00000-0  30270-3 0  9999",
+     "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.50103472432376"),
     ("STARLINK-1007",
-     "1 44713U 19074A   24001.25000000  .00001103  00000-0  92537-4 0  9990",
-     "2 44713  53.0553 189.3316 0001335  85.5420 274.5702 15.06396571229873"),
+     "1 44713U 19074A   24001.25000000  .00001103  00000-0  92537-4 0  9999",
+     "2 44713  53.0553 189.3316 0001335  85.5420 274.5702 15.06396571229877"),
 ]
 FIELDS = ("OBJECT_NAME,OBJECT_ID,EPOCH,MEAN_MOTION,ECCENTRICITY,INCLINATION,RA_OF_ASC_NODE,"
           "ARG_OF_PERICENTER,MEAN_ANOMALY,EPHEMERIS_TYPE,CLASSIFICATION_TYPE,NORAD_CAT_ID,"
@@ -111,3 +112,35 @@ def test_repeated_names_get_files_of_their_own(tmp_path):
     grid = TimeGrid.from_duration(utc(2024, 1, 1, 12), 600.0, 60.0)
     assert write_oem_files(tmp_path, ["../x", "../x"], [sat, sat], grid) == 2
     assert len(list(tmp_path.iterdir())) == 2 and not (tmp_path.parent / "x.oem").exists()
+
+
+def test_an_omm_scenario_flies_like_its_tle_twin(tmp_path):
+    """Through the scenario and the CLI: kind omm and kind tle give the same orbit figures,
+    and --export-oem writes one file per satellite into a new folder, refused if it exists."""
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from aether.cli import app
+
+    (tmp_path / "gp.xml").write_text(XML)
+    (tmp_path / "gp.tle").write_text("".join(f"{n}\n{l1}\n{l2}\n" for n, l1, l2 in TLES))
+    summaries = []
+    for kind, file in (("omm", "gp.xml"), ("tle", "gp.tle")):
+        scenario = tmp_path / f"{kind}.yaml"
+        scenario.write_text(yaml.safe_dump({
+            "name": kind, "run": {"start": "2024-01-02T00:00:00Z", "duration_h": 1, "step_s": 60},
+            "spacecraft": [{"name": "sats", "role": "relay", "orbit": {"kind": kind, "file": file}}],
+            "ground": {"users": {"top_cities": 0}}}))
+        args = ["orbit", str(scenario), "--json", "--workers", "1"]
+        if kind == "omm":
+            args += ["--export-oem", str(tmp_path / "oem")]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        summaries.append(json.loads(result.stdout)["spacecraft"]["sats"])
+    assert summaries[0] == summaries[1]
+    assert sorted(p.name for p in (tmp_path / "oem").iterdir()) == [
+        "ISS_ZARYA.oem", "STARLINK-1007.oem", "complete.json"]
+    again = CliRunner().invoke(app, ["orbit", str(tmp_path / "omm.yaml"), "--export-oem", str(tmp_path / "oem")])
+    assert again.exit_code == 2 and "Traceback" not in again.output

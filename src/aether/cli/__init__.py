@@ -158,22 +158,28 @@ def orbit(
     scenario: Annotated[str, typer.Argument(help="YAML path or preset name")] = DEFAULT_SCENARIO,
     json_output: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     export_tle: Annotated[Path | None, typer.Option(help="also write every satellite as a TLE file")] = None,
+    export_oem: Annotated[Path | None, typer.Option(
+        help="also write a new folder with one CCSDS OEM per satellite (TEME states at every step)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
 ):
     """Orbit, sunlight over the run and eclipse season of every spacecraft."""
-    from aether.files import output_file
-    from aether.orbit import build_orbits, format_tles, run_orbit_stage
+    from aether.files import output_file, output_folder
+    from aether.orbit import build_orbits, format_tles, run_orbit_stage, write_oem_files
     from aether.parallel import default_workers
     from aether.simulate import make_grid
 
     loaded = load_scenario(scenario)
     # Entered before the computation: a missing folder or an existing file is refused at once.
-    with output_file(export_tle) if export_tle is not None else nullcontext() as staging:
+    with (output_file(export_tle) if export_tle is not None else nullcontext() as tle_staging,
+          output_folder(export_oem) if export_oem is not None else nullcontext() as oem_staging):
         orbits = build_orbits(loaded)
-        result = run_orbit_stage(orbits, make_grid(loaded), tracked=[],
-                                 workers=workers or default_workers())
-        if staging is not None:
-            staging.write_text(format_tles(orbits.satrecs, orbits.names))
+        grid = make_grid(loaded)
+        result = run_orbit_stage(orbits, grid, tracked=[], workers=workers or default_workers())
+        if tle_staging is not None:
+            tle_staging.write_text(format_tles(orbits.satrecs, orbits.names))
+        if oem_staging is not None:
+            write_oem_files(oem_staging, orbits.names, orbits.satrecs, grid,
+                            object_ids=[s.intldesg or n for s, n in zip(orbits.satrecs, orbits.names, strict=True)])
     summary = result.summary()
     if json_output:
         typer.echo(json.dumps({"spacecraft": summary}, indent=2))

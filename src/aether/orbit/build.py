@@ -8,11 +8,13 @@ from sgp4.api import Satrec, SatrecArray
 from aether.constants import WGS72_RADIUS_KM
 from aether.errors import ScenarioError
 from aether.orbit import elements
+from aether.orbit.omm import OMMError, parse_omm
 from aether.orbit.tle import TLEError, order_into_planes, parse_tles
 from aether.scenario.inputs import MAX_DATA_FILE_BYTES, read_bytes
 from aether.scenario.schema import (
     CircularOrbit,
     FormationOrbit,
+    OmmOrbit,
     Scenario,
     SunSynchronousOrbit,
     TleOrbit,
@@ -68,21 +70,26 @@ def _reference(orbit: CircularOrbit | SunSynchronousOrbit, epoch) -> tuple[eleme
     ), {}
 
 
-def _tle_satrecs(scenario: Scenario, index: int, orbit: TleOrbit, name: str):
+def _file_satrecs(scenario: Scenario, index: int, orbit: TleOrbit | OmmOrbit, name: str):
+    """Satellites and names from a TLE or OMM file, ordered into planes if asked, with
+    every perigee above the atmosphere; ScenarioError naming the file otherwise."""
     path = scenario.base_dir / orbit.file
     where = f"{scenario.origin}: spacecraft[{index}].orbit.file"
-    data = read_bytes(path, f"{where}: {orbit.file}", MAX_DATA_FILE_BYTES)
+    text = read_bytes(path, f"{where}: {orbit.file}", MAX_DATA_FILE_BYTES).decode(errors="replace")
     try:
-        tles = parse_tles(data.decode(errors="replace"), default_name=name)
-        satrecs = [t.satrec() for t in tles]
-        bad = [t.name for t, s in zip(tles, satrecs, strict=True) if s.error]
+        if isinstance(orbit, OmmOrbit):
+            records = parse_omm(text, orbit.file)
+            satrecs, names = [r.satrec for r in records], [r.name or name for r in records]
+        else:
+            tles = parse_tles(text, default_name=name)
+            satrecs, names = [t.satrec() for t in tles], [t.name for t in tles]
+        bad = [n for n, s in zip(names, satrecs, strict=True) if s.error]
         if bad:
             raise TLEError(f"sgp4 cannot initialise {', '.join(bad[:3])}")
-        names = [t.name for t in tles]
         if orbit.planes is not None:
             order = order_into_planes(satrecs, orbit.planes, orbit.per_plane)
             satrecs, names = [satrecs[i] for i in order], [names[i] for i in order]
-    except TLEError as error:
+    except (TLEError, OMMError) as error:
         raise ScenarioError([f"{where}: {orbit.file}: {error}"]) from None
     perigee_km = min(s.a * (1.0 - s.ecco) - 1.0 for s in satrecs) * WGS72_RADIUS_KM
     if perigee_km < 150:
@@ -105,8 +112,8 @@ def build_orbits(scenario: Scenario) -> OrbitSet:
     for index, craft in enumerate(scenario.spacecraft):
         orbit = craft.orbit
         entry_derived: dict[str, float] = {}
-        if isinstance(orbit, TleOrbit):
-            new, new_names = _tle_satrecs(scenario, index, orbit, craft.name)
+        if isinstance(orbit, TleOrbit | OmmOrbit):
+            new, new_names = _file_satrecs(scenario, index, orbit, craft.name)
         else:
             if isinstance(orbit, WalkerOrbit):
                 raan, u = elements.walker_delta_angles(

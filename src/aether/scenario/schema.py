@@ -156,13 +156,10 @@ class FormationOrbit(SettingsModel):
         return self
 
 
-class TleOrbit(SettingsModel):
-    """Satellites from a TLE file (two- or three-line, as CelesTrak publishes them).
+class _FileOrbit(SettingsModel):
+    """Satellites read from a file; planes x per_plane, when given, orders the set into
+    planes so a mesh can be built."""
 
-    planes x per_plane, when given, orders the set into planes so a mesh can be built.
-    """
-
-    kind: Literal["tle"]
     file: str
     planes: Members | None = None
     per_plane: Members | None = None
@@ -174,8 +171,21 @@ class TleOrbit(SettingsModel):
         return self
 
 
+class TleOrbit(_FileOrbit):
+    """Satellites from a TLE file (two- or three-line, as CelesTrak publishes them)."""
+
+    kind: Literal["tle"]
+
+
+class OmmOrbit(_FileOrbit):
+    """Satellites from an OMM file (CCSDS 502.0-B-3 mean elements in CelesTrak's CSV, XML
+    or JSON; catalogue numbers of up to nine digits)."""
+
+    kind: Literal["omm"]
+
+
 Orbit = Annotated[
-    CircularOrbit | WalkerOrbit | SunSynchronousOrbit | FormationOrbit | TleOrbit,
+    CircularOrbit | WalkerOrbit | SunSynchronousOrbit | FormationOrbit | TleOrbit | OmmOrbit,
     Field(discriminator="kind"),
 ]
 
