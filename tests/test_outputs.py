@@ -15,25 +15,28 @@ import signal
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sgp4.api import Satrec
 from typer.testing import CliRunner
 
 from aether.cli import app
 from aether.errors import ScenarioError
 from aether.files import MARKER, NAME_BYTES, output_folder, safe_name
-from aether.report.write import write_timeseries
+from aether.orbit import write_oem_files
+from aether.timegrid import TimeGrid
 from tests.conftest import small_scenario
 from tests.test_cli import ISS_TLE, _one_clean_line
 
 runner = CliRunner()
 TLE_LINES = ISS_TLE.splitlines()[1:]
+TIMESERIES = ["round_trips.parquet", "spacecraft.parquet"]
 
 
 def tiny() -> dict:
@@ -138,8 +141,11 @@ def test_satellite_names_from_a_tle_file_stay_inside_the_run_folder(sandbox):
     data["spacecraft"][0]["orbit"] = {"kind": "tle", "file": "fleet.tle"}
     scenario, out = sandbox.write(data), sandbox.work / "out"
     if _valid_run_or_one_line(_run(str(scenario), "--out", str(out))):
-        files = sorted(p.name for p in (out / "timeseries").iterdir())
-        assert len(files) == len(names) and "x.csv" in files and {"Ship.csv", "ship-2.csv"} <= set(files)
+        import pyarrow.parquet as pq
+
+        assert sorted(p.name for p in (out / "timeseries").iterdir()) == TIMESERIES
+        kept = pq.read_table(out / "timeseries" / "spacecraft.parquet").column("spacecraft").to_pylist()
+        assert set(kept) == set(names)  # names are kept whole, as data
         again = _one_clean_line(_run(str(scenario), "--out", str(out)))  # no --force: refused, unchanged
         assert "already holds a finished run" in again and "--force" in again
     sandbox.check(out)
@@ -157,8 +163,7 @@ def test_names_with_nul_or_300_characters(sandbox, source):
         data["spacecraft"][0]["name"] = names[0]
     out = sandbox.work / "out"
     if _valid_run_or_one_line(_run(str(sandbox.write(data)), "--out", str(out))):
-        files = [p.name for p in (out / "timeseries").iterdir()]
-        assert len(files) == len(names) and all(len(name.encode()) <= NAME_BYTES + 4 for name in files)
+        assert sorted(p.name for p in (out / "timeseries").iterdir()) == TIMESERIES
     sandbox.check(out)
 
 
@@ -179,21 +184,23 @@ def test_scenario_name_cannot_move_the_default_run_folder(sandbox, name):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(st.one_of(st.text(max_size=300), st.text(alphabet="./\\\x00 -_aAé", max_size=12),
                                 st.sampled_from(["", ".", "..", "/", "/etc/passwd", "ship", "SHIP"])),
-                      min_size=1, max_size=6, unique=True))
-def test_every_time_series_file_lands_inside_its_folder(names, tmp_path):
+                      min_size=1, max_size=6))
+def test_every_file_named_after_a_satellite_lands_inside_its_folder(names, tmp_path):
+    # OEM exports name one file per satellite, after the satellite (repeats included).
     root = Path(tempfile.mkdtemp(dir=tmp_path))
-    folder = root / "a" / "b" / "timeseries"
-    steps = np.arange(3.0)
-    track = SimpleNamespace(lat_deg=steps, lon_deg=steps, altitude_km=steps, sunlit=steps, beta_deg=steps)
-    results = SimpleNamespace(grid=SimpleNamespace(seconds=steps * 60), ships=SimpleNamespace(names=[]),
-                              orbit=SimpleNamespace(tracks=dict.fromkeys(names, track)))
-    written = write_timeseries(results, folder)
+    folder = root / "a" / "b" / "oem"
+    folder.mkdir(parents=True)
+    sat = Satrec.twoline2rv(*TLE_LINES)
+    grid = TimeGrid.from_duration(datetime(2008, 9, 20, 12, tzinfo=UTC), 120.0, 60.0)
+    assert write_oem_files(folder, names, [sat] * len(names), grid) == len(names)
+    written = set(folder.iterdir())
     assert _tree(root) == {root / "a", root / "a" / "b", folder, *written}
-    assert len(written) == len(names) and all(p.parent == folder for p in written)
+    assert len(written) == len(names)
+    for path in written:
+        assert not path.name.startswith(".") and len(path.name.encode()) <= NAME_BYTES + len(".oem") + 4
     for name in names:
         safe = safe_name(name)
         assert safe not in ("", ".", "..") and "/" not in safe and "\x00" not in safe
-        assert not safe.startswith(".") and len(safe.encode()) <= NAME_BYTES
 
 
 # Every problem with the output is found before the computation, in one line.
@@ -306,7 +313,7 @@ def test_force_replaces_the_whole_folder_never_merges(sandbox):
     result = _run(str(sandbox.write(tiny())), "--out", str(out), "--force")
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
-        MARKER, "metrics.json", "report.html", "timeseries", "timeseries/ship.csv"]
+        MARKER, "metrics.json", "report.html", "timeseries", *(f"timeseries/{f}" for f in TIMESERIES)]
     sandbox.check(out)
 
 

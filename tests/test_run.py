@@ -35,9 +35,16 @@ def test_run_writes_metrics_report_and_timeseries(write_scenario, tmp_path):
     assert metrics["cost"]["usd_per_million_tokens"] > 0
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") >= 3
-    rows = (out / "timeseries" / "ship.csv").read_text().splitlines()
-    assert rows[0] == "t_s,lat_deg,lon_deg,height_km,sunlit,beta_deg,solar_w,load_w,soc,temperature_c,pflops"
-    assert len(rows) == metrics["run"]["steps"] + 1
+    import pyarrow.parquet as pq
+
+    crafts = pq.read_table(out / "timeseries" / "spacecraft.parquet").to_pydict()
+    assert list(crafts) == ["t_s", "utc", "spacecraft", "lat_deg", "lon_deg", "height_km", "sunlit",
+                            "beta_deg", "solar_w", "load_w", "soc", "temperature_c", "pflops"]
+    assert crafts["spacecraft"] == ["ship"] * metrics["run"]["steps"]
+    # The ship's mean PFLOPS over the file is the metric's mean compute.
+    assert sum(crafts["pflops"]) / len(crafts["pflops"]) == pytest.approx(metrics["ships"]["ship"]["mean_pflops"])
+    trips = pq.read_table(out / "timeseries" / "round_trips.parquet").to_pydict()
+    assert len(trips["rtt_ms"]) == metrics["run"]["steps"] * len(metrics["network"]["sites"])
 
 
 def test_same_scenario_same_metrics_serial_or_parallel(write_scenario, tmp_path):

@@ -17,6 +17,11 @@ from aether.ship import ShipResult, simulate_ships
 from aether.timegrid import TimeGrid
 from aether.workload import WorkloadResult, check_workload, run_workload
 
+# Time-series columns: a track's attribute for each column name, and the ship stage's timelines.
+TRACK_COLUMNS = {"lat_deg": "lat_deg", "lon_deg": "lon_deg", "height_km": "altitude_km",
+                 "sunlit": "sunlit", "beta_deg": "beta_deg"}
+SHIP_COLUMNS = ("solar_w", "load_w", "soc", "temperature_c", "pflops")
+
 # on_progress(stage name, fraction of that stage done)
 Progress = Callable[[str, float], None]
 
@@ -85,6 +90,69 @@ class Results:
                        for name, v in zip(self.network.site_names, rtt, strict=True)},
             "workload": self.workload.state_at(float(self.grid.seconds[k])) if self.workload else None,
         }
+
+    def utc(self) -> np.ndarray:
+        """The grid's instants as numpy datetime64 (UTC, microseconds)."""
+        start = np.datetime64(self.grid.start.replace(tzinfo=None), "us")
+        return start + np.round(self.grid.seconds * 1e6).astype("timedelta64[us]")
+
+    def timeseries(self) -> dict[str, dict[str, np.ndarray]]:
+        """The run's time series as columns in long form, one row per instant and object:
+
+        - "spacecraft": each tracked satellite's position (WGS84), sunlight (share of the
+          Sun's disc) and beta angle; for a Compute Ship also its array output, load,
+          battery charge, radiator temperature and delivered PFLOPS (NaN for the others);
+        - "round_trips": each user site's round trip to each compute group (NaN: no route).
+
+        The Parquet files of a run and to_pandas() are these columns.
+        """
+        t_s, utc = self.grid.seconds, self.utc()
+        names = list(self.orbit.tracks)
+        n_t = len(t_s)
+        crafts = {"t_s": np.tile(t_s, len(names)), "utc": np.tile(utc, len(names)),
+                  "spacecraft": np.repeat(np.array(names, dtype=object), n_t)}
+        for column, attribute in TRACK_COLUMNS.items():
+            crafts[column] = np.concatenate(
+                [getattr(self.orbit.tracks[n], attribute) for n in names] or [np.zeros(0)]).astype(float)
+        for column in SHIP_COLUMNS:
+            timeline = getattr(self.ships, column)
+            crafts[column] = np.concatenate(
+                [timeline[:, self.ships.names.index(n)] if n in self.ships.names else np.full(n_t, np.nan)
+                 for n in names] or [np.zeros(0)]).astype(float)
+        rtt = self.network.rtt_group_ms  # [time, site, group]
+        sites, groups = len(self.network.site_names), len(self.network.compute_groups)
+        trips = {"t_s": np.repeat(t_s, sites * groups), "utc": np.repeat(utc, sites * groups),
+                 "site": np.tile(np.repeat(np.array(self.network.site_names, dtype=object), groups), n_t),
+                 "ship": np.tile(np.array(self.network.compute_groups, dtype=object), n_t * sites),
+                 "rtt_ms": rtt.reshape(-1).astype(float)}
+        return {"spacecraft": crafts, "round_trips": trips}
+
+    def to_pandas(self) -> dict:
+        """The time series (see timeseries()) as pandas DataFrames: {"spacecraft",
+        "round_trips"}. Needs pandas (`pip install aether-orbital[data]`)."""
+        import pandas as pd
+
+        return {name: pd.DataFrame(columns) for name, columns in self.timeseries().items()}
+
+    def to_xarray(self):
+        """The time series as one xarray Dataset on dimensions time, spacecraft (tracked
+        satellites), ship (Compute Ships), site (user sites) and group (compute groups).
+        Needs xarray (`pip install aether-orbital[data]`)."""
+        import xarray as xr
+
+        names = list(self.orbit.tracks)
+        tracks = {column: (("time", "spacecraft"), np.stack(
+            [getattr(self.orbit.tracks[n], attribute) for n in names], axis=1) if names
+            else np.zeros((self.grid.n_steps, 0)))
+            for column, attribute in TRACK_COLUMNS.items()}
+        ships = {column: (("time", "ship"), getattr(self.ships, column)) for column in SHIP_COLUMNS}
+        return xr.Dataset(
+            {**tracks, **ships, "rtt_ms": (("time", "site", "group"), self.network.rtt_group_ms)},
+            coords={"time": self.utc(), "t_s": ("time", self.grid.seconds), "spacecraft": names,
+                    "ship": list(self.ships.names), "site": list(self.network.site_names),
+                    "group": list(self.network.compute_groups)},
+            attrs={"scenario": self.scenario.name},
+        )
 
 
 def make_grid(scenario: Scenario) -> TimeGrid:

@@ -1,7 +1,6 @@
 """Writing a run's outputs: metrics.json, report.html (plots inline) and time series CSVs."""
 
 import base64
-import csv
 import html
 import json
 from dataclasses import dataclass, field
@@ -9,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aether.files import file_names, inside
+from aether.files import inside
 from aether.report import plots
 
 
@@ -192,28 +191,17 @@ computed in {run['wall_time_s']:.1f} s.</p>
 """
 
 
-SHIP_COLUMNS = ("solar_w", "load_w", "soc", "temperature_c", "pflops")
-
-
 def write_timeseries(results, folder: Path) -> list[Path]:
-    """One CSV per tracked spacecraft: time, position, sunlight and beta angle, and for a
-    Compute Ship its power, battery, radiator temperature and delivered compute. File names
-    come from satellite names (TLE files bring their own), made safe and unique."""
+    """The run's time series (Results.timeseries) as Parquet files, one per table:
+    spacecraft.parquet and round_trips.parquet (columns in docs/data.md)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     folder.mkdir(parents=True, exist_ok=True)
-    names = file_names(results.orbit.tracks, ".csv")
     written = []
-    for name, track in results.orbit.tracks.items():
-        columns = {"t_s": results.grid.seconds, "lat_deg": track.lat_deg, "lon_deg": track.lon_deg,
-                   "height_km": track.altitude_km, "sunlit": track.sunlit, "beta_deg": track.beta_deg}
-        if name in results.ships.names:
-            j = results.ships.names.index(name)
-            columns |= {key: getattr(results.ships, key)[:, j] for key in SHIP_COLUMNS}
-        path = inside(folder, names[name])
-        with path.open("w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for row in zip(*columns.values(), strict=True):
-                writer.writerow([f"{row[0]:g}"] + [f"{v:.6g}" for v in row[1:]])
+    for name, columns in results.timeseries().items():
+        path = inside(folder, f"{name}.parquet")
+        pq.write_table(pa.table({key: pa.array(value) for key, value in columns.items()}), path)
         written.append(path)
     return written
 
