@@ -32,7 +32,7 @@ DEFAULT_SCENARIO = "project-aether"
 
 def _show_version(value: bool) -> None:
     if value:
-        from aether import __version__
+        from aether.version import __version__
 
         typer.echo(f"aether {__version__}")
         raise typer.Exit()
