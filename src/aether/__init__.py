@@ -7,4 +7,4 @@ from aether.scenario import Scenario, ScenarioError, load_scenario
 from aether.simulate import Results, simulate
 from aether.version import __version__
 
-__all__ = ["Results", "Scenario", "ScenarioError", "load_scenario", "simulate"]
+__all__ = ["Results", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]

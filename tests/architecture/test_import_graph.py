@@ -16,7 +16,8 @@ SOURCE = Path(aether.__file__).parent
 # Each top-level module or package of aether and its layer; a module may import only
 # from its own package or from a lower layer.
 LAYERS = {
-    "constants": 0, "errors": 0, "version": 0, "data": 0, "files": 1, "kepler": 1, "timegrid": 1, "settings": 1, "scenario": 2,
+    "constants": 0, "errors": 0, "version": 0, "data": 0,
+    "files": 1, "kepler": 1, "timegrid": 1, "settings": 1, "scenario": 2,
     "parallel": 2,
     "orbit": 3,
     "ship": 4, "network": 4,
