@@ -10,14 +10,15 @@ processes >= 1.6 x one; peak memory under 2 GB.
 import argparse
 import resource
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 from sgp4.api import SatrecArray
 
-from aether.orbit import elements
+from aether.orbit import OrbitSet, elements
 from aether.orbit.propagate import iter_chunks, steps_per_chunk
-from aether.parallel import default_workers, map_time_blocks, time_blocks
+from aether.parallel import block_executor, default_workers, map_time_blocks, time_blocks
 from aether.timegrid import TimeGrid
 
 # Gen-1 shells (FCC SAT-MOD-20190830-00087 and SAT-MOD-20200417-00037):
@@ -36,13 +37,32 @@ def starlink_gen1(epoch) -> list:
     return satrecs
 
 
+@dataclass(frozen=True)
+class Chain:
+    """The chain over one block: SGP4, Earth-fixed positions and shadow, summed sunlight."""
+
+    orbits: OrbitSet
+    grid: TimeGrid
+
+    def __call__(self, steps: slice) -> np.ndarray:
+        n = len(self.orbits)
+        sunlit = np.zeros(n)
+        for chunk in iter_chunks(self.orbits.array(), n, self.grid, steps):
+            sunlit += chunk.sunlit.sum(axis=0)
+            assert chunk.r_ecef_km.shape[1:] == (n, 3)
+        return sunlit
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=24.0)
     args = parser.parse_args()
     grid = TimeGrid.from_duration(datetime(2026, 6, 21, tzinfo=UTC), args.hours * 3600, 10.0)
     satrecs = starlink_gen1(grid.start_jd)
-    satellites, n = SatrecArray(satrecs), len(satrecs)
+    n = len(satrecs)
+    orbits = OrbitSet(names=[f"starlink-{k}" for k in range(n)], group_names=["starlink"],
+                      group_of=np.zeros(n, int), satrecs=satrecs, derived={"starlink": {}})
+    satellites = SatrecArray(orbits.satrecs)
     sat_steps = n * grid.n_steps
 
     started = time.perf_counter()
@@ -50,20 +70,15 @@ def main() -> None:
         satellites.sgp4(*grid.jd(block))
     bare_s = time.perf_counter() - started
 
-    def chain(steps: slice) -> np.ndarray:
-        sunlit = np.zeros(n)
-        for chunk in iter_chunks(satellites, n, grid, steps):
-            sunlit += chunk.sunlit.sum(axis=0)
-            assert chunk.r_ecef_km.shape[1:] == (n, 3)
-        return sunlit
-
+    chain = Chain(orbits, grid)
     started = time.perf_counter()
     one = chain(slice(None))
     one_s = time.perf_counter() - started
 
     workers = default_workers()
     started = time.perf_counter()
-    many = sum(map_time_blocks(chain, time_blocks(grid, 16), workers))
+    with block_executor(workers) as executor:
+        many = sum(map_time_blocks(chain, time_blocks(grid, 16), executor))
     many_s = time.perf_counter() - started
     assert np.allclose(one, many)
     peak_gb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 2**20

@@ -20,31 +20,40 @@ import argparse  # noqa: E402
 import math  # noqa: E402
 import resource  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 
 import numpy as np  # noqa: E402
 from scipy.sparse import csr_matrix  # noqa: E402
 from scipy.sparse.csgraph import dijkstra  # noqa: E402
 
 from aether.constants import C_KM_S, WGS84_RADIUS_KM  # noqa: E402
-from aether.network.topology import build_topology, iter_snapshots  # noqa: E402
+from aether.network.topology import Topology, build_topology, iter_snapshots  # noqa: E402
+from aether.orbit import Propagated  # noqa: E402
 from aether.orbit.build import build_orbits  # noqa: E402
 from aether.orbit.frames import gmst_rad  # noqa: E402
-from aether.parallel import default_workers, map_time_blocks, time_blocks  # noqa: E402
+from aether.parallel import block_executor, default_workers, map_time_blocks, time_blocks  # noqa: E402
 from aether.scenario import load_scenario  # noqa: E402
 from aether.timegrid import TimeGrid  # noqa: E402
 
 
-def all_pairs_task(topology, satellites, grid):
-    cities = topology.user_sites
-    up, down = topology.up_node(cities), topology.down_node(cities)
-    iu = np.triu_indices(len(cities), 1)
+@dataclass(frozen=True)
+class AllPairs:
+    """Round trips between every pair of cities at every step of one block: count of
+    reachable steps, their sum and the worst."""
 
-    def task(steps: slice):
+    topology: Topology
+    positions: Propagated
+    grid: TimeGrid
+
+    def __call__(self, steps: slice):
+        cities = self.topology.user_sites
+        up, down = self.topology.up_node(cities), self.topology.down_node(cities)
+        iu = np.triu_indices(len(cities), 1)
         n_pairs = iu[0].size
         count = np.zeros(n_pairs)
         total = np.zeros(n_pairs)
         worst = np.zeros(n_pairs)
-        for snap in iter_snapshots(topology, satellites, grid, steps):
+        for snap in iter_snapshots(self.topology, self.positions, self.grid, steps):
             dist = dijkstra(snap.delay_graph(), directed=True, indices=up)
             rtt = 2.0 * dist[:, down][iu]
             ok = np.isfinite(rtt)
@@ -52,8 +61,6 @@ def all_pairs_task(topology, satellites, grid):
             total += np.where(ok, rtt, 0.0)
             worst = np.maximum(worst, np.where(ok, rtt, 0.0))
         return count, total, worst
-
-    return task
 
 
 def plain_loop_step(orbits, topology, grid, step: int, settings) -> np.ndarray:
@@ -107,9 +114,9 @@ def main() -> None:
     scenario = load_scenario("starlink-shell1")
     orbits = build_orbits(scenario)
     grid = TimeGrid(scenario.run.start, 10.0, args.steps)
-    topology = build_topology(scenario, orbits, grid)
-    satellites = orbits.array()
-    task = all_pairs_task(topology, satellites, grid)
+    positions = Propagated(orbits, grid)
+    topology = build_topology(scenario, orbits, positions)
+    task = AllPairs(topology, positions, grid)
     print(f"{len(orbits)} satellites, {topology.mesh.shape[0]} +Grid links, "
           f"{topology.n_users} cities, {topology.n_users * (topology.n_users - 1) // 2} pairs, "
           f"{args.steps} steps of 10 s")
@@ -121,7 +128,8 @@ def main() -> None:
     print(f"one core: {one_core:.1f} s, {ms_step:.2f} ms per step (target <= 40)")
 
     t0 = time.perf_counter()
-    parts = map_time_blocks(task, time_blocks(grid, args.workers * 4), args.workers)
+    with block_executor(args.workers) as executor:
+        parts = map_time_blocks(task, time_blocks(grid, args.workers * 4), executor)
     many = time.perf_counter() - t0
     count2 = sum(p[0] for p in parts)
     assert np.array_equal(count, count2)
@@ -136,7 +144,7 @@ def main() -> None:
     print(f"plain loop: {plain_ms:.0f} ms per step (timed on {len(sample)} steps); "
           f"ratio {plain_ms / ms_step:.1f}x slower than the vectorised core")
     # The plain loop must give the same round trips at its last sampled step.
-    snap = next(iter_snapshots(topology, satellites, grid, slice(int(step), int(step) + 1)))
+    snap = next(iter_snapshots(topology, positions, grid, slice(int(step), int(step) + 1)))
     fast = 2.0 * dijkstra(snap.delay_graph(), directed=True,
                           indices=topology.up_node(topology.user_sites))[:, topology.down_node(
                               topology.user_sites)]

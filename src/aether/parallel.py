@@ -1,25 +1,24 @@
 """Spread independent blocks of the time grid over worker processes.
 
-Stages split a run into blocks of consecutive time steps; each block is reduced to a
-small result in a worker, and the results come back in block order. Workers are forked,
-so they inherit the task (and the Satrec objects it closes over, which cannot be
-pickled) instead of receiving it.
+Stages split a run into a fixed partition of time blocks (fixed whatever the number of
+workers, so results are bit-identical however many run); each block is reduced to a small
+result by `task(block)`, and the results come back in block order.
+
+Works wherever Python does: the task is sent to the workers by pickling, so it must be a
+picklable top-level callable (a dataclass with `__call__`, holding plain data) rather than a
+closure, and workers may be forked, spawned (macOS, Windows) or belong to the caller's own
+executor. Inside a daemonic process (a multiprocessing pool, Dask), which may not start
+children, everything runs serially.
 """
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from aether.timegrid import TimeGrid
-
-_task: Callable[[slice], Any] | None = None
-
-
-def _run_task(steps: slice) -> Any:
-    assert _task is not None
-    return _task(steps)
 
 
 def time_blocks(grid: TimeGrid, n_blocks: int) -> list[slice]:
@@ -28,42 +27,60 @@ def time_blocks(grid: TimeGrid, n_blocks: int) -> list[slice]:
     return list(grid.chunks(size))
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def may_start_workers() -> bool:
+    """False inside a daemonic process, which may not have children of its own."""
+    return not multiprocessing.current_process().daemon
+
+
 def default_workers() -> int:
-    """Worker processes to use: the cores this process may run on."""
-    return len(os.sched_getaffinity(0))
+    """Worker processes to use: every available core, or 1 where none may be started."""
+    return available_cores() if may_start_workers() else 1
+
+
+@contextmanager
+def block_executor(workers: int | None = None, executor: Executor | None = None) -> Iterator[Executor | None]:
+    """The executor a run's stages share.
+
+    The caller's own executor if given (left open); else a process pool of `workers`
+    (default: every available core) with the platform's start method, shut down on exit;
+    else None, meaning serial: one worker, or a daemonic process.
+    """
+    if executor is not None:
+        yield executor
+        return
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or not may_start_workers():
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool
 
 
 def map_time_blocks(
     task: Callable[[slice], Any],
     blocks: Sequence[slice],
-    workers: int,
+    executor: Executor | None = None,
     on_progress: Callable[[float], None] | None = None,
 ) -> list[Any]:
-    """task(block) for every block, in order, over `workers` forked processes.
+    """task(block) for every block, in order: on the executor, or here when it is None.
 
     on_progress, if given, receives the fraction of blocks done after each one.
     """
-    global _task
-
-    def done(count: int) -> None:
+    if executor is None or len(blocks) <= 1:
+        outcomes = (task(block) for block in blocks)
+    else:
+        futures = [executor.submit(task, block) for block in blocks]
+        outcomes = (future.result() for future in futures)
+    results = []
+    for outcome in outcomes:
+        results.append(outcome)
         if on_progress:
-            on_progress(count / len(blocks))
-
-    if workers <= 1 or len(blocks) <= 1:
-        results = []
-        for block in blocks:
-            results.append(task(block))
-            done(len(results))
-        return results
-    _task = task
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_run_task, block) for block in blocks]
-            results = []
-            for future in futures:
-                results.append(future.result())
-                done(len(results))
-            return results
-    finally:
-        _task = None
+            on_progress(len(results) / len(blocks))
+    return results

@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,8 +10,8 @@ import numpy as np
 
 from aether.fleet import FleetResult, plan_fleet, summary_from_hardware
 from aether.network import NetworkResult, simulate_network
-from aether.orbit import OrbitResult, OrbitSet, build_orbits, run_orbit_stage, tracked_indices
-from aether.parallel import default_workers
+from aether.orbit import OrbitResult, OrbitSet, build_orbits, run_orbit_stage, stored_positions, tracked_indices
+from aether.parallel import block_executor
 from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites, gateway_sites, user_sites
 from aether.ship import ShipResult, simulate_ships
@@ -161,33 +162,34 @@ def make_grid(scenario: Scenario) -> TimeGrid:
     )
 
 
+def _stage_progress(on_progress: Progress | None, stage: str) -> Callable[[float], None] | None:
+    return (lambda fraction: on_progress(stage, fraction)) if on_progress else None
+
+
 def simulate(scenario: Scenario, workers: int | None = None,
-             on_progress: Progress | None = None, strict: bool = False) -> Results:
+             on_progress: Progress | None = None, strict: bool = False,
+             executor: Executor | None = None) -> Results:
     """Run every stage built so far over the scenario's time grid.
 
+    workers: processes for the stages' time blocks (default: every available core; serial
+    with 1, or inside a daemonic process). executor: the caller's own
+    concurrent.futures.Executor instead (left open); its workers must share this machine's
+    temporary folder, where the orbit stage keeps positions for the network stage.
+    Results do not depend on either.
     strict: a design warning (e.g. a battery short of the longest eclipse) becomes a
     ScenarioError instead.
     """
     started = time.perf_counter()
-    workers = default_workers() if workers is None else workers
     grid = make_grid(scenario)
     orbits = build_orbits(scenario)
     check_workload(scenario, orbits)
     users, gateways = user_sites(scenario), gateway_sites(scenario)
     tracked = tracked_indices(orbits, scenario.compute_group_names)
-    orbit = run_orbit_stage(
-        orbits, grid, tracked, workers,
-        on_progress=(lambda f: on_progress("orbit", f)) if on_progress else None,
-    )
-    ships = simulate_ships(scenario, orbit, strict=strict)
-    network = simulate_network(
-        scenario, orbits, grid, workers,
-        on_progress=(lambda f: on_progress("network", f)) if on_progress else None,
-    )
-    workload = run_workload(
-        scenario, users, ships, network,
-        on_progress=(lambda f: on_progress("workload", f)) if on_progress else None,
-    )
+    with block_executor(workers, executor) as pool, stored_positions(grid.n_steps, len(orbits)) as store:
+        orbit = run_orbit_stage(orbits, grid, tracked, pool, _stage_progress(on_progress, "orbit"), store)
+        ships = simulate_ships(scenario, orbit, strict=strict)
+        network = simulate_network(scenario, orbits, grid, store, pool, _stage_progress(on_progress, "network"))
+    workload = run_workload(scenario, users, ships, network, on_progress=_stage_progress(on_progress, "workload"))
     fleet = plan_scenario_fleet(scenario, ships, workload)
     return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
                    time.perf_counter() - started)
@@ -222,6 +224,6 @@ def simulate_compute_ships(scenario: Scenario, workers: int | None = None,
     commands that need only the ships (aether cost)."""
     orbits = build_orbits(scenario).select(scenario.compute_group_names)
     grid = make_grid(scenario)
-    orbit = run_orbit_stage(orbits, grid, tracked_indices(orbits, orbits.group_names),
-                            default_workers() if workers is None else workers)
+    with block_executor(workers) as executor:
+        orbit = run_orbit_stage(orbits, grid, tracked_indices(orbits, orbits.group_names), executor)
     return orbit, simulate_ships(scenario, orbit, strict=strict)

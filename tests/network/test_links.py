@@ -12,16 +12,17 @@ from aether.network.topology import (
     build_topology,
     iter_snapshots,
 )
+from aether.orbit import Propagated
 from aether.orbit.propagate import iter_chunks
 
 
 def test_no_link_exceeds_range_or_dips_below_80_km(small):
     scenario, orbits, grid = small
     s = scenario.network
-    topology = build_topology(scenario, orbits, grid)
+    topology = build_topology(scenario, orbits)
     positions = np.concatenate([c.r_ecef_km for c in iter_chunks(orbits.array(), len(orbits), grid)])
     seen_mesh = []
-    for k, snap in enumerate(iter_snapshots(topology, orbits.array(), grid)):
+    for k, snap in enumerate(iter_snapshots(topology, Propagated(orbits, grid), grid)):
         r = positions[k]
         laser = np.isin(snap.kind, [MESH, FORMATION, TERMINAL])
         a, b = r[snap.src[laser]], r[snap.dst[laser]]
@@ -46,7 +47,7 @@ def test_slant_range_limit_and_elevation_mask_agree_with_brute_force(small):
     from skyfield.api import wgs84
 
     scenario, orbits, grid = small
-    topology = build_topology(scenario, orbits, grid)
+    topology = build_topology(scenario, orbits)
     r = next(iter_chunks(orbits.array(), len(orbits), grid)).r_ecef_km[0]
     g, n, km = topology.stations.visible(r, 5.0, 3000.0)
     site = wgs84.latlon(topology.site_lat_deg, topology.site_lon_deg).itrs_xyz.km.T

@@ -23,8 +23,8 @@ def test_plus_grid_links_neighbours_in_plane_and_across():
 
 
 def test_scenario_mesh_covers_the_relay_shell_only(small):
-    scenario, orbits, grid = small
-    topology = build_topology(scenario, orbits, grid)
+    scenario, orbits, _ = small
+    topology = build_topology(scenario, orbits)
     relays = orbits.members("relays")
     assert len(topology.mesh) == 2 * PLANES * PER_PLANE
     assert set(topology.mesh.ravel()) == set(relays)

@@ -7,13 +7,14 @@ import pytest
 from aether.constants import C_KM_S
 from aether.network.routing import nearest_rtt_ms, route, rtt_ms
 from aether.network.topology import build_topology, iter_snapshots
+from aether.orbit import Propagated
 from aether.orbit.propagate import iter_chunks
 
 
 def _snapshots(small, steps=slice(0, 30, 6)):
     scenario, orbits, grid = small
-    topology = build_topology(scenario, orbits, grid)
-    snaps = list(iter_snapshots(topology, orbits.array(), grid))[steps]
+    topology = build_topology(scenario, orbits)
+    snaps = list(iter_snapshots(topology, Propagated(orbits, grid), grid))[steps]
     positions = np.concatenate(
         [c.r_ecef_km for c in iter_chunks(orbits.array(), len(orbits), grid)])[steps]
     return topology, snaps, positions
@@ -102,8 +103,8 @@ def test_ground_sites_do_not_relay_unless_allowed():
         scenario = make({"ground_relay": allowed})
         orbits = build_orbits(scenario)
         grid = TimeGrid(scenario.run.start, 60.0, 1)
-        topology = build_topology(scenario, orbits, grid)
-        snap = next(iter_snapshots(topology, orbits.array(), grid))
+        topology = build_topology(scenario, orbits)
+        snap = next(iter_snapshots(topology, Propagated(orbits, grid), grid))
         assert ((snap.kind == RELAY).sum() > 0) == allowed
         _, pred = __import__("scipy.sparse.csgraph", fromlist=["dijkstra"]).dijkstra(
             snap.delay_graph(), indices=int(topology.compute[0]), return_predecessors=True)

@@ -7,6 +7,7 @@ from aether.network.terminals import TerminalPlanner
 from aether.orbit.build import build_orbits
 from aether.orbit.frames import geodetic_to_ecef
 from aether.orbit.propagate import iter_chunks
+from aether.parallel import block_executor
 from aether.timegrid import TimeGrid
 
 from .conftest import make
@@ -16,7 +17,7 @@ KEYS = {"rtt_p50_ms", "rtt_p95_ms", "rtt_max_ms", "reachable_fraction", "fibre_r
 
 def test_simulate_network_metrics(small):
     scenario, orbits, grid = small
-    result = simulate_network(scenario, orbits, grid, workers=1)
+    result = simulate_network(scenario, orbits, grid)
     metrics = result.metrics()
     assert set(metrics["sites"]) == {"London", "Lagos", "Tokyo", "Sydney", "New York"}
     for stats in metrics["sites"].values():
@@ -44,8 +45,9 @@ def test_results_do_not_depend_on_workers(small, monkeypatch):
 
     scenario, orbits, grid = small
     monkeypatch.setattr(stage, "BLOCK_STEPS", 7)
-    one = simulate_network(scenario, orbits, grid, workers=1)
-    two = simulate_network(scenario, orbits, grid, workers=2)
+    one = simulate_network(scenario, orbits, grid)
+    with block_executor(2) as executor:
+        two = simulate_network(scenario, orbits, grid, executor=executor)
     assert np.array_equal(one.rtt_ms, two.rtt_ms, equal_nan=True)
     assert one.metrics() == two.metrics()
 

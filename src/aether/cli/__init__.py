@@ -165,7 +165,7 @@ def orbit(
     """Orbit, sunlight over the run and eclipse season of every spacecraft."""
     from aether.files import output_file, output_folder
     from aether.orbit import build_orbits, format_tles, run_orbit_stage, write_oem_files
-    from aether.parallel import default_workers
+    from aether.parallel import block_executor
     from aether.simulate import make_grid
 
     loaded = load_scenario(scenario)
@@ -174,7 +174,8 @@ def orbit(
           output_folder(export_oem) if export_oem is not None else nullcontext() as oem_staging):
         orbits = build_orbits(loaded)
         grid = make_grid(loaded)
-        result = run_orbit_stage(orbits, grid, tracked=[], workers=workers or default_workers())
+        with block_executor(workers) as executor:
+            result = run_orbit_stage(orbits, grid, tracked=[], executor=executor)
         if tle_staging is not None:
             tle_staging.write_text(format_tles(orbits.satrecs, orbits.names))
         if oem_staging is not None:

@@ -22,10 +22,11 @@ def route(
 ):
     """Round trip and path between two endpoints at every step of the run."""
     from aether.network import route_samples
-    from aether.parallel import default_workers
+    from aether.parallel import block_executor
 
     try:
-        result = route_samples(load_scenario(scenario), src, dst, workers=default_workers())
+        with block_executor() as executor:
+            result = route_samples(load_scenario(scenario), src, dst, executor=executor)
     except ValueError as error:  # unknown endpoint names, with close matches
         raise ScenarioError([f"{scenario}: {error}"]) from None
     if json_output:

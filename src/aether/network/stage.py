@@ -4,16 +4,17 @@ routes between two named endpoints step by step (`aether route`).
 """
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
-from aether.network.capacity import backhaul_gbps, max_flow_gbps
+from aether.network.capacity import backhaul_gbps, bottleneck_gbps, max_flow_gbps
 from aether.network.fibre import fibre_rtt_ms, load_data_centres
 from aether.network.routing import nearest_rtt_ms, route
 from aether.network.topology import Topology, build_topology, iter_snapshots
-from aether.orbit import build_orbits
+from aether.orbit import PositionSource, Propagated, build_orbits
 from aether.parallel import map_time_blocks
 from aether.timegrid import TimeGrid
 
@@ -93,43 +94,64 @@ def _flow_stride(grid: TimeGrid) -> int:
     return max(1, grid.n_steps // FLOW_SAMPLES)
 
 
+@dataclass(frozen=True)
+class NetworkBlockTask:
+    """The network stage over one block of steps: round trips from every user site to the
+    nearest ship of each compute group, backhaul, and sampled gateway max-flow. Plain data,
+    so it pickles to worker processes."""
+
+    topology: Topology
+    positions: PositionSource
+    grid: TimeGrid
+    group_members: list[np.ndarray]
+    targets: np.ndarray
+    gateways_down: np.ndarray
+    hop_delay_ms: float
+    flow_stride: int
+
+    def __call__(self, steps: slice):
+        first, stop, _ = steps.indices(self.grid.n_steps)
+        groups = self.group_members
+        rtt = np.empty((stop - first, self.targets.size, len(groups)), np.float32)
+        backhaul = np.zeros((stop - first, len(groups)), np.float32)
+        flow_t, flow = [], []
+        if not groups:  # nothing to route to: round trips stay empty
+            return rtt, backhaul, flow_t, flow
+        for k, snap in enumerate(iter_snapshots(self.topology, self.positions, self.grid, steps)):
+            graph = snap.delay_graph(self.hop_delay_ms)
+            for j, members in enumerate(groups):
+                rtt[k, :, j] = nearest_rtt_ms(graph, members, self.targets)
+                backhaul[k, j] = backhaul_gbps(snap, members).sum()
+            if (first + k) % self.flow_stride == 0:
+                flow_t.append(snap.t_s)
+                flow.append([max_flow_gbps(snap, m, self.gateways_down) for m in groups])
+        return rtt, backhaul, flow_t, flow
+
+
 def simulate_network(
-    scenario, orbits, grid: TimeGrid, workers: int = 1,
-    on_progress: Callable[[float], None] | None = None,
+    scenario, orbits, grid: TimeGrid, positions: PositionSource | None = None,
+    executor: Executor | None = None, on_progress: Callable[[float], None] | None = None,
 ) -> NetworkResult:
-    """Route every user site to the nearest member of each compute group at every step."""
-    topology = build_topology(scenario, orbits, grid)
+    """Route every user site to the nearest member of each compute group at every step.
+
+    positions: the orbit stage's stored positions; by default the satellites are
+    propagated here (for the network stage run on its own).
+    """
+    positions = positions or Propagated(orbits, grid)
+    topology = build_topology(scenario, orbits, positions)
     settings = scenario.network
     centres = load_data_centres(scenario)
     users = topology.user_sites
     fibre, nearest = fibre_rtt_ms(topology.site_lat_deg[users], topology.site_lon_deg[users],
                                   centres, settings.fibre_route_factor)
     groups = scenario.compute_group_names
-    group_members = [orbits.members(g) for g in groups]
-    targets = topology.down_node(users)
-    gateways_down = topology.down_node(topology.gateway_sites)
-    satellites = orbits.array()
-    stride = _flow_stride(grid)
-
-    def block_task(steps: slice):
-        first, stop, _ = steps.indices(grid.n_steps)
-        rtt = np.empty((stop - first, users.size, len(groups)), np.float32)
-        backhaul = np.zeros((stop - first, len(groups)), np.float32)
-        flow_t, flow = [], []
-        if not groups:  # nothing to route to: round trips stay empty, no propagation needed
-            return rtt, backhaul, flow_t, flow
-        for k, snap in enumerate(iter_snapshots(topology, satellites, grid, steps)):
-            graph = snap.delay_graph(settings.hop_delay_ms)
-            for j, members in enumerate(group_members):
-                rtt[k, :, j] = nearest_rtt_ms(graph, members, targets)
-                backhaul[k, j] = backhaul_gbps(snap, members).sum()
-            if (first + k) % stride == 0:
-                flow_t.append(snap.t_s)
-                flow.append([max_flow_gbps(snap, m, gateways_down) for m in group_members])
-        return rtt, backhaul, flow_t, flow
-
-    blocks = _blocks(grid)
-    results = map_time_blocks(block_task, blocks, workers, on_progress)
+    task = NetworkBlockTask(
+        topology=topology, positions=positions, grid=grid,
+        group_members=[orbits.members(g) for g in groups], targets=topology.down_node(users),
+        gateways_down=topology.down_node(topology.gateway_sites),
+        hop_delay_ms=settings.hop_delay_ms, flow_stride=_flow_stride(grid),
+    )
+    results = map_time_blocks(task, _blocks(grid), executor, on_progress)
     flow_t = np.array([t for r in results for t in r[2]], float)
     flow = np.array([f for r in results for f in r[3]], float).reshape(len(flow_t), len(groups))
     gateways = topology.gateway_sites
@@ -194,29 +216,38 @@ def resolve_endpoints(topology: Topology, src: str, dst: str) -> tuple[int, int]
     return nodes[0], nodes[1]
 
 
+@dataclass(frozen=True)
+class RouteBlockTask:
+    """Round trip, path and bottleneck between two nodes at every step of one block."""
+
+    topology: Topology
+    positions: PositionSource
+    grid: TimeGrid
+    source: int
+    target: int
+    hop_delay_ms: float
+
+    def __call__(self, steps: slice) -> list[tuple[float | None, list[str], float | None]]:
+        out = []
+        for snap in iter_snapshots(self.topology, self.positions, self.grid, steps):
+            rtt, nodes = route(snap.delay_graph(self.hop_delay_ms), self.source, self.target)
+            out.append((rtt, [self.topology.node_name(n) for n in nodes], bottleneck_gbps(snap, nodes)))
+        return out
+
+
 def route_samples(scenario, src: str, dst: str, orbits=None,
-                  grid: TimeGrid | None = None, workers: int = 1) -> RouteResult:
+                  grid: TimeGrid | None = None, executor: Executor | None = None) -> RouteResult:
     """Round trip, path and bottleneck between two named endpoints at every step of the run.
 
     ValueError (one line, with close matches) for an unknown name.
     """
-    from aether.network.capacity import bottleneck_gbps
-
     orbits = orbits or build_orbits(scenario)
     grid = grid or TimeGrid.from_duration(
         scenario.run.start, scenario.run.duration_h * 3600.0, scenario.run.step_s)
-    topology = build_topology(scenario, orbits, grid)
+    positions = Propagated(orbits, grid)
+    topology = build_topology(scenario, orbits, positions)
     source, target = resolve_endpoints(topology, src, dst)
-    satellites = orbits.array()
-
-    def block_task(steps: slice):
-        out = []
-        for snap in iter_snapshots(topology, satellites, grid, steps):
-            rtt, nodes = route(snap.delay_graph(scenario.network.hop_delay_ms), source, target)
-            out.append((rtt, [topology.node_name(n) for n in nodes], bottleneck_gbps(snap, nodes)))
-        return out
-
-    blocks = _blocks(grid)
-    rows = [row for part in map_time_blocks(block_task, blocks, workers) for row in part]
+    task = RouteBlockTask(topology, positions, grid, source, target, scenario.network.hop_delay_ms)
+    rows = [row for part in map_time_blocks(task, _blocks(grid), executor) for row in part]
     return RouteResult(src, dst, grid.seconds, [r[0] for r in rows], [r[1] for r in rows],
                        [r[2] for r in rows])

@@ -17,7 +17,7 @@ from aether.constants import C_KM_S
 from aether.network.geometry import GroundStations, laser_link_ok
 from aether.network.mesh import mesh_pairs
 from aether.network.terminals import TerminalPlanner
-from aether.orbit import iter_chunks
+from aether.orbit import PositionSource, Propagated
 from aether.settings.network import NetworkSettings
 from aether.timegrid import TimeGrid
 
@@ -95,7 +95,7 @@ def _formation_pairs(scenario, orbits, first_km: np.ndarray, neighbours: int) ->
     """Each formation member linked to its nearest members (positions at the first step)."""
     pairs = []
     for craft in scenario.spacecraft:
-        if craft.orbit.kind != "formation" or neighbours == 0:
+        if craft.orbit.kind != "formation":
             continue
         members = orbits.members(craft.name)
         if members.size < 2:
@@ -108,8 +108,12 @@ def _formation_pairs(scenario, orbits, first_km: np.ndarray, neighbours: int) ->
     return np.concatenate(pairs) if pairs else np.zeros((0, 2), int)
 
 
-def build_topology(scenario, orbits, grid: TimeGrid | None = None) -> Topology:
-    """The link rules of a scenario; raises ScenarioError for a mesh it cannot build."""
+def build_topology(scenario, orbits, positions: PositionSource | None = None) -> Topology:
+    """The link rules of a scenario; raises ScenarioError for a mesh it cannot build.
+
+    Formation links join the members nearest each other at the first step of `positions`
+    (default: propagated at the run's start).
+    """
     from aether.scenario.sites import gateway_sites, user_sites
 
     settings: NetworkSettings = scenario.network
@@ -127,9 +131,11 @@ def build_topology(scenario, orbits, grid: TimeGrid | None = None) -> Topology:
     ][:, None]
     allowed = ~same_formation
     allowed[np.arange(ships.size), ships] = False
-    grid = grid or TimeGrid(scenario.run.start, scenario.run.step_s, 1)
-    first = next(iter_chunks(orbits.array(), n, grid, slice(0, 1))).r_ecef_km[0]
-    formation = _formation_pairs(scenario, orbits, first, settings.formation_neighbours)
+    formation = np.zeros((0, 2), int)
+    if formation_kind.any() and settings.formation_neighbours > 0:
+        positions = positions or Propagated(orbits, TimeGrid(scenario.run.start, scenario.run.step_s, 1))
+        first = next(positions.chunks(slice(0, 1)))[1][0]
+        formation = _formation_pairs(scenario, orbits, first, settings.formation_neighbours)
     compute = np.flatnonzero(roles == "compute")
     ground_capable = np.ones(n, bool) if settings.ship_ground_links else roles == "relay"
     lat = np.concatenate([users.lat_deg, gateways.lat_deg])
@@ -182,9 +188,9 @@ def _both_ways(pairs: np.ndarray, km: np.ndarray, kind: int, rate: float):
 
 
 def iter_snapshots(
-    topology: Topology, satellites, grid: TimeGrid, steps: slice = slice(None)
+    topology: Topology, positions: PositionSource, grid: TimeGrid, steps: slice = slice(None)
 ) -> Iterator[Snapshot]:
-    """Links at every step of grid[steps]; satellites is the OrbitSet's SatrecArray.
+    """Links at every step of grid[steps], from the satellites' Earth-fixed positions.
 
     Mesh and formation links are tested for a whole chunk of steps at once; terminals
     keep their state across the steps of one call.
@@ -203,9 +209,8 @@ def iter_snapshots(
             topology.down_node(sites), topology.up_node(sites), np.zeros(n_sites),
             np.zeros(n_sites), np.full(n_sites, RELAY, np.int8),
         )
-    for chunk in iter_chunks(satellites, topology.n_sats, grid, steps):
-        r = chunk.r_ecef_km
-        t_s = grid.seconds[chunk.steps]
+    for chunk_steps, r in positions.chunks(steps):
+        t_s = grid.seconds[chunk_steps]
         fixed = []
         for pairs, kind in ((topology.mesh, MESH), (topology.formation, FORMATION)):
             if len(pairs):

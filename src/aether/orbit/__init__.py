@@ -8,14 +8,15 @@ from aether.orbit.build import OrbitSet, build_orbits
 from aether.orbit.frames import ecef_to_geodetic, geodetic_to_ecef
 from aether.orbit.oem import write_oem_files
 from aether.orbit.omm import OMMError, parse_omm
+from aether.orbit.positions import PositionSource, Propagated, StoredPositions, stored_positions
 from aether.orbit.propagate import OrbitChunk, iter_chunks
 from aether.orbit.seasons import Seasons, eclipse_seasons, mean_radius_km, period_min
 from aether.orbit.stage import TRACKED_GROUP_LIMIT, OrbitResult, Track, run_orbit_stage, tracked_indices
 from aether.orbit.tle import TLEError, format_tles, parse_tles
 
 __all__ = [
-    "TRACKED_GROUP_LIMIT", "OMMError", "OrbitChunk", "OrbitResult", "OrbitSet", "Seasons", "TLEError",
-    "Track", "build_orbits", "ecef_to_geodetic", "eclipse_seasons", "format_tles", "geodetic_to_ecef",
-    "iter_chunks", "mean_radius_km", "parse_omm", "parse_tles", "period_min", "run_orbit_stage",
-    "tracked_indices", "write_oem_files",
+    "TRACKED_GROUP_LIMIT", "OMMError", "OrbitChunk", "OrbitResult", "OrbitSet", "PositionSource",
+    "Propagated", "Seasons", "StoredPositions", "TLEError", "Track", "build_orbits", "ecef_to_geodetic",
+    "eclipse_seasons", "format_tles", "geodetic_to_ecef", "iter_chunks", "mean_radius_km", "parse_omm",
+    "parse_tles", "period_min", "run_orbit_stage", "stored_positions", "tracked_indices", "write_oem_files",
 ]

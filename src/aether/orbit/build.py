@@ -1,6 +1,6 @@
 """From a scenario's spacecraft entries to named, initialised satellites."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sgp4.api import Satrec, SatrecArray
@@ -9,6 +9,7 @@ from aether.constants import WGS72_RADIUS_KM
 from aether.errors import ScenarioError
 from aether.orbit import elements
 from aether.orbit.omm import OMMError, parse_omm
+from aether.orbit.records import satrec_records, satrecs_from_records
 from aether.orbit.tle import TLEError, order_into_planes, parse_tles
 from aether.scenario.inputs import MAX_DATA_FILE_BYTES, read_bytes
 from aether.scenario.schema import (
@@ -24,7 +25,12 @@ from aether.scenario.schema import (
 
 @dataclass
 class OrbitSet:
-    """Every satellite of a scenario, in entry order; group_of maps each to its entry."""
+    """Every satellite of a scenario, in entry order; group_of maps each to its entry.
+
+    The satellites are kept as sgp4init records too (aether.orbit.records) and rebuilt from
+    them, so an OrbitSet pickles, and a copy in a worker process propagates bit for bit
+    like the original.
+    """
 
     names: list[str]
     group_names: list[str]
@@ -32,6 +38,18 @@ class OrbitSet:
     satrecs: list[Satrec]
     # Derived figures per entry that the scenario did not state (e.g. SSO inclination).
     derived: dict[str, dict[str, float]]
+    records: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.records = satrec_records(self.satrecs)
+        self.satrecs = satrecs_from_records(self.records)
+
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "satrecs"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.satrecs = satrecs_from_records(self.records)
 
     def __len__(self) -> int:
         return len(self.satrecs)
@@ -50,6 +68,18 @@ class OrbitSet:
             names=[self.names[i] for i in keep], group_names=list(groups),
             group_of=np.array([groups.index(self.group_names[self.group_of[i]]) for i in keep], int),
             satrecs=[self.satrecs[i] for i in keep],
+            derived={g: self.derived[g] for g in groups},
+        )
+
+    def take(self, indices) -> "OrbitSet":
+        """The chosen satellites, in the given order, under the entries they belong to."""
+        indices = [int(i) for i in indices]
+        entries = sorted({int(self.group_of[i]) for i in indices})
+        groups = [self.group_names[e] for e in entries]
+        return OrbitSet(
+            names=[self.names[i] for i in indices], group_names=groups,
+            group_of=np.array([entries.index(int(self.group_of[i])) for i in indices], int),
+            satrecs=[self.satrecs[i] for i in indices],
             derived={g: self.derived[g] for g in groups},
         )
 

@@ -1,12 +1,14 @@
 """The orbit stage: propagate a scenario's satellites over the run and summarise them."""
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 
 from aether.constants import WGS72_RADIUS_KM
 from aether.orbit.build import OrbitSet
+from aether.orbit.positions import StoredPositions
 from aether.orbit.propagate import iter_chunks
 from aether.orbit.seasons import Seasons, eclipse_seasons, mean_radius_km, period_min
 from aether.orbit.shadow import beta_angle_deg
@@ -78,19 +80,25 @@ def tracked_indices(orbits: OrbitSet, groups: list[str]) -> np.ndarray:
     return np.concatenate(chosen) if chosen else np.zeros(0, int)
 
 
-def run_orbit_stage(
-    orbits: OrbitSet, grid: TimeGrid, tracked: np.ndarray, workers: int = 1,
-    on_progress: Callable[[float], None] | None = None,
-) -> OrbitResult:
-    """Propagate everything over the grid in time blocks (in parallel when workers > 1)."""
-    satellites = orbits.array()
-    n = len(orbits)
+@dataclass(frozen=True)
+class OrbitBlockTask:
+    """The orbit stage over one block of steps: per-satellite sums of the sunlit fraction
+    and geodetic height, the tracked satellites' timelines, and every Earth-fixed position
+    written into `store` when one is given. Plain data, so it pickles to worker processes."""
 
-    def block_task(steps: slice):
+    orbits: OrbitSet
+    grid: TimeGrid
+    tracked: np.ndarray
+    store: StoredPositions | None = None
+
+    def __call__(self, steps: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n, tracked = len(self.orbits), self.tracked
         sunlit_sum = np.zeros(n)
         height_sum = np.zeros(n)
         kept = []
-        for chunk in iter_chunks(satellites, n, grid, steps):
+        for chunk in iter_chunks(self.orbits.array(), n, self.grid, steps):
+            if self.store is not None:
+                self.store.write(chunk.steps, chunk.r_ecef_km)
             sunlit_sum += chunk.sunlit.sum(axis=0)
             lat, lon, height = chunk.geodetic
             height_sum += height.sum(axis=0)
@@ -102,9 +110,18 @@ def run_orbit_stage(
                                   chunk.sunlit[:, tracked], beta]))
         return sunlit_sum, height_sum, np.concatenate(kept, axis=1)
 
+
+def run_orbit_stage(
+    orbits: OrbitSet, grid: TimeGrid, tracked: np.ndarray, executor: Executor | None = None,
+    on_progress: Callable[[float], None] | None = None, store: StoredPositions | None = None,
+) -> OrbitResult:
+    """Propagate everything over the grid in time blocks (on the executor's workers when one
+    is given, see aether.parallel); with a store, keep every Earth-fixed position in it for
+    the stages that follow."""
+    tracked = np.asarray(tracked, int)
     # A fixed partition, whatever the worker count, so sums (and metrics) are bit-identical.
     blocks = time_blocks(grid, BLOCKS)
-    results = map_time_blocks(block_task, blocks, workers, on_progress)
+    results = map_time_blocks(OrbitBlockTask(orbits, grid, tracked, store), blocks, executor, on_progress)
     sunlit = sum(r[0] for r in results) / grid.n_steps
     height = sum(r[1] for r in results) / grid.n_steps
     kept = np.concatenate([r[2] for r in results], axis=1)
@@ -113,6 +130,6 @@ def run_orbit_stage(
         for k, i in enumerate(tracked)
     }
     seasons = eclipse_seasons(
-        satellites, mean_radius_km(orbits.satrecs), period_min(orbits.satrecs), grid.start_jd
+        orbits.array(), mean_radius_km(orbits.satrecs), period_min(orbits.satrecs), grid.start_jd
     )
     return OrbitResult(grid, orbits, sunlit, height, tracks, seasons)

@@ -1,0 +1,100 @@
+"""Earth-fixed positions of every satellite over the run, chunk by chunk, from one of two
+sources: SGP4 now (`Propagated`), or the copy the orbit stage wrote (`StoredPositions`).
+
+A run propagates once: the orbit stage writes each satellite's Earth-fixed position into a
+StoredPositions while it reduces its blocks, and the network stage reads them back block by
+block instead of propagating again. The store is a float64 [time, satellite, xyz] file in a
+temporary folder, mapped with numpy.memmap one chunk at a time, so memory stays bounded
+however long the run (disk holds 24 bytes per satellite-step: 330 MB for project-aether's
+day), and worker processes of any start method open it by path. Both sources are plain
+picklable data and yield the same chunks (steps_per_chunk from the start of each block).
+"""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from aether.orbit.build import OrbitSet
+from aether.orbit.propagate import iter_chunks, steps_per_chunk
+from aether.timegrid import TimeGrid
+
+Chunk = tuple[slice, np.ndarray]  # (grid steps, Earth-fixed km [time, satellite, xyz])
+
+
+class PositionSource(Protocol):
+    n_satellites: int
+
+    def chunks(self, steps: slice) -> Iterator[Chunk]:
+        """Earth-fixed positions over grid[steps], a few steps at a time."""
+        ...
+
+
+@dataclass(frozen=True)
+class Propagated:
+    """Positions propagated with SGP4 when asked for (for commands that need no orbit stage)."""
+
+    orbits: OrbitSet
+    grid: TimeGrid
+
+    @property
+    def n_satellites(self) -> int:
+        return len(self.orbits)
+
+    def chunks(self, steps: slice) -> Iterator[Chunk]:
+        for chunk in iter_chunks(self.orbits.array(), len(self.orbits), self.grid, steps):
+            yield chunk.steps, chunk.r_ecef_km
+
+
+@dataclass(frozen=True)
+class StoredPositions:
+    """Positions the orbit stage wrote, in a float64 [time, satellite, xyz] file."""
+
+    path: Path
+    n_steps: int
+    n_satellites: int
+
+    @classmethod
+    def create(cls, folder: Path, n_steps: int, n_satellites: int) -> "StoredPositions":
+        store = cls(Path(folder) / "ecef_km.f64", n_steps, n_satellites)
+        with store.path.open("wb") as handle:
+            handle.truncate(n_steps * store._step_bytes)
+        return store
+
+    @property
+    def _step_bytes(self) -> int:
+        return self.n_satellites * 3 * 8
+
+    def _map(self, steps: slice, mode: str) -> np.ndarray:
+        first, stop, _ = steps.indices(self.n_steps)
+        return np.memmap(self.path, np.float64, mode, offset=first * self._step_bytes,
+                         shape=(stop - first, self.n_satellites, 3))
+
+    def write(self, steps: slice, r_ecef_km: np.ndarray) -> None:
+        """Store positions [time, satellite, xyz] for grid[steps]."""
+        if self._step_bytes:
+            target = self._map(steps, "r+")
+            target[:] = r_ecef_km
+            target.flush()
+
+    def chunks(self, steps: slice) -> Iterator[Chunk]:
+        first, stop, _ = steps.indices(self.n_steps)
+        per_chunk = steps_per_chunk(self.n_satellites)
+        for start in range(first, stop, per_chunk):
+            block = slice(start, min(start + per_chunk, stop))
+            if not self._step_bytes:
+                yield block, np.zeros((block.stop - block.start, 0, 3))
+                continue
+            # A copy, so that no mapping outlives the chunk (Windows cannot delete a mapped file).
+            yield block, np.array(self._map(block, "r"))
+
+
+@contextmanager
+def stored_positions(n_steps: int, n_satellites: int) -> Iterator[StoredPositions]:
+    """An empty store in a new temporary folder, deleted on exit."""
+    with tempfile.TemporaryDirectory(prefix="aether-", ignore_cleanup_errors=True) as folder:
+        yield StoredPositions.create(Path(folder), n_steps, n_satellites)
