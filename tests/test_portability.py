@@ -10,6 +10,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aether import load_scenario, simulate
@@ -39,6 +40,8 @@ def test_results_pickle_round_trip(small):
     copy = pickle.loads(pickle.dumps(results))
     assert _metrics(copy) == _metrics(results)
     assert copy.state_at(600.0) == results.state_at(600.0)
+    assert [d.ship for d in copy.ship_days] == [d.ship for d in results.ship_days]
+    assert np.array_equal(copy.ship_days[0].soc, results.ship_days[0].soc)
 
 
 def test_the_callers_executor_gives_the_same_metrics(small):

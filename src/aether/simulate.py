@@ -3,7 +3,7 @@
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
@@ -14,7 +14,7 @@ from aether.orbit import OrbitResult, OrbitSet, build_orbits, run_orbit_stage, s
 from aether.parallel import block_executor
 from aether.scenario.schema import Scenario
 from aether.scenario.sites import Sites, gateway_sites, user_sites
-from aether.ship import ShipResult, simulate_ships
+from aether.ship import ShipDay, ShipResult, day_profiles, simulate_ships
 from aether.timegrid import TimeGrid
 from aether.workload import WorkloadResult, check_workload, run_workload
 
@@ -40,6 +40,8 @@ class Results:
     workload: WorkloadResult | None
     fleet: FleetResult | None
     wall_time_s: float
+    # Each Compute Ship entry's days with the longest and shortest eclipse (the report's plots).
+    ship_days: list[ShipDay] = field(default_factory=list)
 
     def metrics(self) -> dict:
         """Everything the run measured, as JSON-ready data (keys documented in the README)."""
@@ -188,11 +190,12 @@ def simulate(scenario: Scenario, workers: int | None = None,
     with block_executor(workers, executor) as pool, stored_positions(grid.n_steps, len(orbits)) as store:
         orbit = run_orbit_stage(orbits, grid, tracked, pool, _stage_progress(on_progress, "orbit"), store)
         ships = simulate_ships(scenario, orbit, strict=strict)
+        ship_days = day_profiles(ships.specs, orbit)
         network = simulate_network(scenario, orbits, grid, store, pool, _stage_progress(on_progress, "network"))
     workload = run_workload(scenario, users, ships, network, on_progress=_stage_progress(on_progress, "workload"))
     fleet = plan_scenario_fleet(scenario, ships, workload)
     return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, ship_days)
 
 
 def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,

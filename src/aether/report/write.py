@@ -64,8 +64,8 @@ def ship_section(results, metrics: dict) -> Section:
             f"{m['throttled_share']:.1%}", f"{m['mean_pflops']:,.0f} / {m['nominal_pflops']:,.0f}",
             f"{m['min_soc']:.0%}", f"{m['max_radiator_temperature_c']:.1f}", m["verdict"],
         ))
-    figures = ship_figures(results.ships, results.orbit) if results.ships.names else []
-    note = "Energy over the run; PFLOPS dense at the design's precision. The plots re-run one " \
+    figures = ship_figures(results.ships, results.ship_days)
+    note = "Energy over the run; PFLOPS dense at the design's precision. The plots run one " \
         "day with the longest and one with the shortest eclipse of the year."
     if results.ships.warnings:
         note += " Warnings: " + " | ".join(results.ships.warnings)

@@ -12,6 +12,7 @@ from aether.settings.ship import (
     ShipDesign,
     SolarArraySpec,
 )
+from aether.ship.days import ShipDay, day_profiles
 from aether.ship.sizing import (
     MassModel,
     SizingResult,
@@ -29,11 +30,13 @@ __all__ = [
     "MassModel",
     "PowerCurve",
     "RadiatorSpec",
+    "ShipDay",
     "ShipDesign",
     "ShipResult",
     "ShipWarning",
     "SizingResult",
     "SolarArraySpec",
+    "day_profiles",
     "envelope_for_orbit",
     "known_names",
     "mass_budget_kg",
