@@ -1,22 +1,31 @@
-"""The whole pipeline: scenario in, Results out. The CLI is a thin shell over this."""
+"""The whole pipeline: scenario in, Results out. The CLI is a thin shell over this.
+
+Start-up: `import aether` (and so `import aether.scenario`, every CLI call and every sweep
+worker) imports this module for `aether.simulate` and `Results`, so the stages, and scipy
+with them, are imported when a run starts, not here; type names come from TYPE_CHECKING.
+"""
+
+from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from aether.fleet import FleetResult, plan_fleet, summary_from_hardware
-from aether.network import NetworkResult, simulate_network
-from aether.orbit import OrbitResult, OrbitSet, build_orbits, run_orbit_stage, stored_positions, tracked_indices
-from aether.parallel import block_executor
 from aether.scenario.schema import Scenario
-from aether.scenario.sites import Sites, gateway_sites, user_sites
-from aether.ship import ShipDay, ShipResult, day_profiles, simulate_ships
 from aether.timegrid import TimeGrid
-from aether.workload import WorkloadResult, check_workload, run_workload
+
+if TYPE_CHECKING:
+    from aether.fleet import FleetResult
+    from aether.network import NetworkResult
+    from aether.orbit import OrbitResult, OrbitSet
+    from aether.scenario.sites import Sites
+    from aether.ship import ShipDay, ShipResult
+    from aether.workload import WorkloadResult
 
 # Time-series columns: a track's attribute for each column name, and the ship stage's timelines.
 TRACK_COLUMNS = {"lat_deg": "lat_deg", "lon_deg": "lon_deg", "height_km": "altitude_km",
@@ -181,6 +190,13 @@ def simulate(scenario: Scenario, workers: int | None = None,
     strict: a design warning (e.g. a battery short of the longest eclipse) becomes a
     ScenarioError instead.
     """
+    from aether.network import simulate_network
+    from aether.orbit import build_orbits, run_orbit_stage, stored_positions, tracked_indices
+    from aether.parallel import block_executor
+    from aether.scenario.sites import gateway_sites, user_sites
+    from aether.ship import day_profiles, simulate_ships
+    from aether.workload import check_workload, run_workload
+
     started = time.perf_counter()
     grid = make_grid(scenario)
     orbits = build_orbits(scenario)
@@ -203,6 +219,8 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
     """The scenario's fleet plan, built from its first Compute Ship as the ship stage sized
     and ran it (mean delivered share of nominal compute over the run), with the tokens its
     GPUs served per GPU-hour where the workload stage ran. None without ships."""
+    from aether.fleet import plan_fleet, summary_from_hardware
+
     if not ships.names:
         return None
     spec = ships.specs[0]
@@ -225,6 +243,10 @@ def simulate_compute_ships(scenario: Scenario, workers: int | None = None,
                            strict: bool = False) -> tuple[OrbitResult, ShipResult]:
     """The orbit and ship stages for the Compute Ships alone (no relays): quick, for
     commands that need only the ships (aether cost)."""
+    from aether.orbit import build_orbits, run_orbit_stage, tracked_indices
+    from aether.parallel import block_executor
+    from aether.ship import simulate_ships
+
     orbits = build_orbits(scenario).select(scenario.compute_group_names)
     grid = make_grid(scenario)
     with block_executor(workers) as executor:

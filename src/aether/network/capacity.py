@@ -1,10 +1,11 @@
 """Capacity: the bottleneck rate of a path, each ship's total backhaul, and the time to
 move a volume between ships and the gateways over the links of each step (max-flow).
+
+scipy is imported inside the functions that use it, so that `aether validate` and
+the scenario checks start without it.
 """
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 from aether.network.topology import DOWNLINK, RELAY, TERMINAL, Snapshot
 
@@ -14,6 +15,8 @@ _UNIT_GBPS = 1e-3
 
 def bottleneck_gbps(snapshot: Snapshot, path: list[int]) -> float | None:
     """The smallest link rate along a path of node indices; None for an empty path."""
+    from scipy.sparse import csr_matrix
+
     if len(path) < 2:
         return None
     rate = csr_matrix((snapshot.rate_gbps, (snapshot.src, snapshot.dst)),
@@ -36,6 +39,9 @@ def max_flow_gbps(snapshot: Snapshot, sources: np.ndarray, sinks: np.ndarray) ->
 
     Every link carries its own rate each way; ground relay edges are unlimited.
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
     n = snapshot.n_nodes
     if len(sources) == 0 or len(sinks) == 0:
         return 0.0

@@ -2,14 +2,18 @@
 
 Round trip = the one-way shortest delay there and back (links are symmetric), each way
 the light time over every hop plus the per-hop delay. Unreachable is NaN / None, never 0.
+
+scipy is imported inside the functions that use it, so that `aether validate` and
+the scenario checks start without it.
 """
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
 
 
 def rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """[source, target] round trips in ms, NaN where unreachable."""
+    from scipy.sparse.csgraph import dijkstra
+
     dist = dijkstra(graph, directed=True, indices=np.asarray(sources))
     out = 2.0 * dist[:, np.asarray(targets)]
     out[~np.isfinite(out)] = np.nan
@@ -18,6 +22,8 @@ def rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
 
 def nearest_rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """[target] round trip to the nearest of sources, NaN where none is reachable."""
+    from scipy.sparse.csgraph import dijkstra
+
     if len(sources) == 0:
         return np.full(len(targets), np.nan)
     dist = dijkstra(graph, directed=True, indices=np.asarray(sources), min_only=True)
@@ -42,6 +48,8 @@ def path_nodes(predecessors: np.ndarray, source: int, target: int) -> list[int]:
 
 def route(graph, source: int, target: int) -> tuple[float | None, list[int]]:
     """(rtt_ms or None, path as node indices) from source to target."""
+    from scipy.sparse.csgraph import dijkstra
+
     dist, pred = dijkstra(graph, directed=True, indices=source, return_predecessors=True)
     if not np.isfinite(dist[target]):
         return None, []

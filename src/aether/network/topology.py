@@ -5,13 +5,15 @@ Nodes are numbered: satellites 0..N-1 in OrbitSet order, then one "up" node per 
 site (traffic leaving the site) and one "down" node per site (traffic arriving). Ground
 sites are users then gateways. Splitting a site in two means no path can pass through
 it unless ground relaying is allowed, which adds a down -> up edge.
+
+scipy is imported inside the functions that use it, so that `aether validate` and
+the scenario checks start without it.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from aether.constants import C_KM_S
 from aether.network.geometry import GroundStations, laser_link_ok
@@ -93,6 +95,8 @@ class Topology:
 
 def _formation_pairs(scenario, orbits, first_km: np.ndarray, neighbours: int) -> np.ndarray:
     """Each formation member linked to its nearest members (positions at the first step)."""
+    from scipy.spatial import cKDTree
+
     pairs = []
     for craft in scenario.spacecraft:
         if craft.orbit.kind != "formation":
