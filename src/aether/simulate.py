@@ -8,8 +8,9 @@ with them, are imported when a run starts, not here; type names come from TYPE_C
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -51,6 +52,9 @@ class Results:
     wall_time_s: float
     # Each Compute Ship entry's days with the longest and shortest eclipse (the report's plots).
     ship_days: list[ShipDay] = field(default_factory=list)
+    # Wall seconds of each part of the run, in order: imports (of the stages; not part of
+    # wall_time_s), setup, orbit, ship, network, workload, fleet.
+    timings_s: dict[str, float] = field(default_factory=dict)
 
     def metrics(self) -> dict:
         """Everything the run measured, as JSON-ready data (keys documented in the README)."""
@@ -173,6 +177,13 @@ def make_grid(scenario: Scenario) -> TimeGrid:
     )
 
 
+@contextmanager
+def _timed(timings_s: dict[str, float], part: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings_s[part] = time.perf_counter() - started
+
+
 def _stage_progress(on_progress: Progress | None, stage: str) -> Callable[[float], None] | None:
     return (lambda fraction: on_progress(stage, fraction)) if on_progress else None
 
@@ -190,28 +201,37 @@ def simulate(scenario: Scenario, workers: int | None = None,
     strict: a design warning (e.g. a battery short of the longest eclipse) becomes a
     ScenarioError instead.
     """
-    from aether.network import simulate_network
-    from aether.orbit import build_orbits, run_orbit_stage, stored_positions, tracked_indices
-    from aether.parallel import block_executor
-    from aether.scenario.sites import gateway_sites, user_sites
-    from aether.ship import day_profiles, simulate_ships
-    from aether.workload import check_workload, run_workload
+    timings: dict[str, float] = {}
+    with _timed(timings, "imports"):  # the stages, on a process's first run (see the docstring above)
+        from aether.network import simulate_network
+        from aether.orbit import build_orbits, run_orbit_stage, stored_positions, tracked_indices
+        from aether.parallel import block_executor
+        from aether.scenario.sites import gateway_sites, user_sites
+        from aether.ship import day_profiles, simulate_ships
+        from aether.workload import check_workload, run_workload
 
     started = time.perf_counter()
-    grid = make_grid(scenario)
-    orbits = build_orbits(scenario)
-    check_workload(scenario, orbits)
-    users, gateways = user_sites(scenario), gateway_sites(scenario)
-    tracked = tracked_indices(orbits, scenario.compute_group_names)
+    with _timed(timings, "setup"):
+        grid = make_grid(scenario)
+        orbits = build_orbits(scenario)
+        check_workload(scenario, orbits)
+        users, gateways = user_sites(scenario), gateway_sites(scenario)
+        tracked = tracked_indices(orbits, scenario.compute_group_names)
     with block_executor(workers, executor) as pool, stored_positions(grid.n_steps, len(orbits)) as store:
-        orbit = run_orbit_stage(orbits, grid, tracked, pool, _stage_progress(on_progress, "orbit"), store)
-        ships = simulate_ships(scenario, orbit, strict=strict)
-        ship_days = day_profiles(ships.specs, orbit)
-        network = simulate_network(scenario, orbits, grid, store, pool, _stage_progress(on_progress, "network"))
-    workload = run_workload(scenario, users, ships, network, on_progress=_stage_progress(on_progress, "workload"))
-    fleet = plan_scenario_fleet(scenario, ships, workload)
+        with _timed(timings, "orbit"):
+            orbit = run_orbit_stage(orbits, grid, tracked, pool, _stage_progress(on_progress, "orbit"), store)
+        with _timed(timings, "ship"):
+            ships = simulate_ships(scenario, orbit, strict=strict)
+            ship_days = day_profiles(ships.specs, orbit)
+        with _timed(timings, "network"):
+            network = simulate_network(scenario, orbits, grid, store, pool,
+                                       _stage_progress(on_progress, "network"))
+    with _timed(timings, "workload"):
+        workload = run_workload(scenario, users, ships, network, on_progress=_stage_progress(on_progress, "workload"))
+    with _timed(timings, "fleet"):
+        fleet = plan_scenario_fleet(scenario, ships, workload)
     return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
-                   time.perf_counter() - started, ship_days)
+                   wall_time_s=time.perf_counter() - started, ship_days=ship_days, timings_s=timings)
 
 
 def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,

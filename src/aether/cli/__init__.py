@@ -7,6 +7,7 @@ problem on stderr and exit code 2.
 import functools
 import json
 import sys
+import time
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from aether.cli.breakdown import print_breakdown, process_age_s
 from aether.cli.cost import cost
 from aether.cli.route import route
 from aether.cli.size import size
@@ -101,6 +103,7 @@ def run(
     force: Annotated[bool, typer.Option(help="replace a finished run already in --out")] = False,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     strict: Annotated[bool, typer.Option(help="design warnings (e.g. a battery short of the eclipse) exit 2")] = False,
+    verbose: Annotated[bool, typer.Option(help="print where the time went: start-up, each stage, report")] = False,
 ):
     """Run the whole pipeline; write metrics.json, report.html and time series."""
     from aether.files import output_folder, safe_name
@@ -113,10 +116,14 @@ def run(
     try:
         # Entered before the simulation: a folder that cannot be written is refused at once.
         with output_folder(out, force=force) as staging:
+            before_run_s = process_age_s() if verbose else 0.0
             results = _run_with_progress(loaded, show=not json_output, workers=workers, strict=strict)
+            report_started = time.perf_counter()
             metrics = write_outputs(results, staging)
     except KeyboardInterrupt:
         fail([f"{out}: interrupted; nothing written"], code=130)
+    if verbose:  # the report's time includes moving the finished folder into place
+        print_breakdown(err, before_run_s, results.timings_s, time.perf_counter() - report_started)
     if json_output:
         sys.stdout.write(json.dumps(metrics, indent=2) + "\n")
         return
