@@ -91,3 +91,17 @@ def test_cli_run_with_spawned_workers_and_no_affinity_call(small, tmp_path):
     metrics = json.loads(done.stdout)
     metrics["run"].pop("wall_time_s")
     assert metrics == json.loads(json.dumps(_metrics(serial)))
+
+
+def test_without_room_for_stored_positions_the_network_propagates_again(small, monkeypatch):
+    from types import SimpleNamespace
+
+    import aether.orbit.positions as positions
+
+    def no_store(*args):
+        raise AssertionError("no store should be made without room for it")
+
+    path, serial = small
+    monkeypatch.setattr(positions.shutil, "disk_usage", lambda folder: SimpleNamespace(free=0))
+    monkeypatch.setattr(positions.StoredPositions, "create", no_store)
+    assert _metrics(simulate(load_scenario(str(path)), workers=1)) == _metrics(serial)

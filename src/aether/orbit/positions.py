@@ -6,10 +6,12 @@ StoredPositions while it reduces its blocks, and the network stage reads them ba
 block instead of propagating again. The store is a float64 [time, satellite, xyz] file in a
 temporary folder, mapped with numpy.memmap one chunk at a time, so memory stays bounded
 however long the run (disk holds 24 bytes per satellite-step: 330 MB for project-aether's
-day), and worker processes of any start method open it by path. Both sources are plain
+day; where the temporary folder lacks the room, the network stage propagates again), and
+worker processes of any start method open it by path. Both sources are plain
 picklable data and yield the same chunks (steps_per_chunk from the start of each block).
 """
 
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +26,7 @@ from aether.orbit.propagate import iter_chunks, steps_per_chunk
 from aether.timegrid import TimeGrid
 
 Chunk = tuple[slice, np.ndarray]  # (grid steps, Earth-fixed km [time, satellite, xyz])
+BYTES_PER_SATELLITE_STEP = 3 * 8  # x, y, z in float64
 
 
 class PositionSource(Protocol):
@@ -67,7 +70,7 @@ class StoredPositions:
 
     @property
     def _step_bytes(self) -> int:
-        return self.n_satellites * 3 * 8
+        return self.n_satellites * BYTES_PER_SATELLITE_STEP
 
     def _map(self, steps: slice, mode: str) -> np.ndarray:
         first, stop, _ = steps.indices(self.n_steps)
@@ -94,7 +97,11 @@ class StoredPositions:
 
 
 @contextmanager
-def stored_positions(n_steps: int, n_satellites: int) -> Iterator[StoredPositions]:
-    """An empty store in a new temporary folder, deleted on exit."""
+def stored_positions(n_steps: int, n_satellites: int) -> Iterator[StoredPositions | None]:
+    """An empty store in a new temporary folder, deleted on exit; None when the temporary
+    folder lacks room for twice its size, and the stages that follow propagate again."""
     with tempfile.TemporaryDirectory(prefix="aether-", ignore_cleanup_errors=True) as folder:
-        yield StoredPositions.create(Path(folder), n_steps, n_satellites)
+        if shutil.disk_usage(folder).free < 2 * n_steps * n_satellites * BYTES_PER_SATELLITE_STEP:
+            yield None
+        else:
+            yield StoredPositions.create(Path(folder), n_steps, n_satellites)
