@@ -137,7 +137,8 @@ def simulate_network(
     positions: the orbit stage's stored positions; by default the satellites are
     propagated here (for the network stage run on its own).
     """
-    positions = positions or Propagated(orbits, grid)
+    if positions is None:
+        positions = Propagated(orbits, grid)
     topology = build_topology(scenario, orbits, positions)
     settings = scenario.network
     centres = load_data_centres(scenario)

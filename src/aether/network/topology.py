@@ -137,7 +137,8 @@ def build_topology(scenario, orbits, positions: PositionSource | None = None) ->
     allowed[np.arange(ships.size), ships] = False
     formation = np.zeros((0, 2), int)
     if formation_kind.any() and settings.formation_neighbours > 0:
-        positions = positions or Propagated(orbits, TimeGrid(scenario.run.start, scenario.run.step_s, 1))
+        if positions is None:
+            positions = Propagated(orbits, TimeGrid(scenario.run.start, scenario.run.step_s, 1))
         first = next(positions.chunks(slice(0, 1)))[1][0]
         formation = _formation_pairs(scenario, orbits, first, settings.formation_neighbours)
     compute = np.flatnonzero(roles == "compute")

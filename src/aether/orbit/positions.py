@@ -3,12 +3,13 @@ sources: SGP4 now (`Propagated`), or the copy the orbit stage wrote (`StoredPosi
 
 A run propagates once: the orbit stage writes each satellite's Earth-fixed position into a
 StoredPositions while it reduces its blocks, and the network stage reads them back block by
-block instead of propagating again. The store is a float64 [time, satellite, xyz] file in a
+block instead of propagating again. The store is a float64 [time, xyz, satellite] file
+(each step contiguous, and each component within it, as SGP4's chunks hold them) in a
 temporary folder, mapped with numpy.memmap one chunk at a time, so memory stays bounded
 however long the run (disk holds 24 bytes per satellite-step: 330 MB for project-aether's
 day; where the temporary folder lacks the room, the network stage propagates again), and
-worker processes of any start method open it by path. Both sources are plain
-picklable data and yield the same chunks (steps_per_chunk from the start of each block).
+worker processes of any start method open it by path. Both sources are plain picklable
+data and yield the same chunks (steps_per_chunk from the start of each block).
 """
 
 import shutil
@@ -55,7 +56,7 @@ class Propagated:
 
 @dataclass(frozen=True)
 class StoredPositions:
-    """Positions the orbit stage wrote, in a float64 [time, satellite, xyz] file."""
+    """Positions the orbit stage wrote, in a float64 [time, xyz, satellite] file."""
 
     path: Path
     n_steps: int
@@ -75,13 +76,13 @@ class StoredPositions:
     def _map(self, steps: slice, mode: str) -> np.ndarray:
         first, stop, _ = steps.indices(self.n_steps)
         return np.memmap(self.path, np.float64, mode, offset=first * self._step_bytes,
-                         shape=(stop - first, self.n_satellites, 3))
+                         shape=(stop - first, 3, self.n_satellites))
 
     def write(self, steps: slice, r_ecef_km: np.ndarray) -> None:
         """Store positions [time, satellite, xyz] for grid[steps]."""
         if self._step_bytes:
             target = self._map(steps, "r+")
-            target[:] = r_ecef_km
+            target[:] = np.moveaxis(r_ecef_km, -1, 1)
             target.flush()
 
     def chunks(self, steps: slice) -> Iterator[Chunk]:
@@ -93,7 +94,7 @@ class StoredPositions:
                 yield block, np.zeros((block.stop - block.start, 0, 3))
                 continue
             # A copy, so that no mapping outlives the chunk (Windows cannot delete a mapped file).
-            yield block, np.array(self._map(block, "r"))
+            yield block, np.moveaxis(np.array(self._map(block, "r")), 1, -1)
 
 
 @contextmanager
