@@ -105,3 +105,14 @@ def test_without_room_for_stored_positions_the_network_propagates_again(small, m
     monkeypatch.setattr(positions.shutil, "disk_usage", lambda folder: SimpleNamespace(free=0))
     monkeypatch.setattr(positions.StoredPositions, "create", no_store)
     assert _metrics(simulate(load_scenario(str(path)), workers=1)) == _metrics(serial)
+
+
+def test_figures_drawn_on_spawned_workers_make_the_same_report(small, tmp_path):
+    from aether.report import write_outputs
+
+    _, results = small
+    write_outputs(results, tmp_path / "here")
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as executor:
+        write_outputs(results, tmp_path / "there", executor)
+    here, there = ((tmp_path / name / "report.html").read_text() for name in ("here", "there"))
+    assert here.count("data:image/png") >= 5 and here == there

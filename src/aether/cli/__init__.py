@@ -80,7 +80,7 @@ def _progress_bar(enabled: bool):
     )
 
 
-def _run_with_progress(scenario, show: bool, workers: int | None, strict: bool = False):
+def _run_with_progress(scenario, show: bool, workers: int | None, strict: bool = False, executor=None):
     from aether.simulate import simulate
 
     with _progress_bar(show) as bar:
@@ -91,7 +91,7 @@ def _run_with_progress(scenario, show: bool, workers: int | None, strict: bool =
                 tasks[stage] = bar.add_task(stage, total=1.0)
             bar.update(tasks[stage], completed=fraction)
 
-        return simulate(scenario, workers=workers, on_progress=on_progress, strict=strict)
+        return simulate(scenario, workers=workers, on_progress=on_progress, strict=strict, executor=executor)
 
 
 @app.command()
@@ -107,6 +107,7 @@ def run(
 ):
     """Run the whole pipeline; write metrics.json, report.html and time series."""
     from aether.files import output_folder, safe_name
+    from aether.parallel import block_executor
     from aether.report import write_outputs
 
     loaded = load_scenario(scenario)
@@ -115,11 +116,13 @@ def run(
         out = Path("aether-runs") / f"{safe_name(loaded.name)}-{stamp}"
     try:
         # Entered before the simulation: a folder that cannot be written is refused at once.
-        with output_folder(out, force=force) as staging:
+        with output_folder(out, force=force) as staging, block_executor(workers) as executor:
+            # One process pool for the stages, then the report's figures.
             before_run_s = process_age_s() if verbose else 0.0
-            results = _run_with_progress(loaded, show=not json_output, workers=workers, strict=strict)
+            results = _run_with_progress(loaded, show=not json_output, workers=workers, strict=strict,
+                                         executor=executor)
             report_started = time.perf_counter()
-            metrics = write_outputs(results, staging)
+            metrics = write_outputs(results, staging, executor)
     except KeyboardInterrupt:
         fail([f"{out}: interrupted; nothing written"], code=130)
     if verbose:  # the report's time includes moving the finished folder into place

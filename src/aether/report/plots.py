@@ -10,18 +10,17 @@ from matplotlib.figure import Figure
 from aether.report.coastlines import draw_coastlines
 
 
-def ground_track_map(results) -> Figure:
-    """Ground tracks of the tracked spacecraft (dark where eclipsed), users and gateways."""
+def ground_track_map(tracks: dict, users, gateways) -> Figure:
+    """Ground tracks (name -> Track, dark where eclipsed), user sites and gateways."""
     fig = Figure(figsize=(11, 5.6))
     ax = fig.subplots()
     draw_coastlines(ax)
-    users, gateways = results.users, results.gateways
     if len(users):
         ax.scatter(users.lon_deg, users.lat_deg, s=9, c="tab:blue", label="user sites", zorder=3)
     if len(gateways):
         ax.scatter(gateways.lon_deg, gateways.lat_deg, s=40, marker="^", c="tab:green",
                    label="gateways", zorder=3)
-    for name, track in list(results.orbit.tracks.items())[:8]:
+    for name, track in tracks.items():
         lon = np.mod(track.lon_deg + 180.0, 360.0) - 180.0
         lit = track.sunlit > 0.5
         ax.scatter(lon[lit], track.lat_deg[lit], s=1, c="tab:orange", zorder=2)
@@ -35,12 +34,13 @@ def ground_track_map(results) -> Figure:
     return fig
 
 
-def sunlight_timeline(results) -> Figure:
-    """Visible fraction of the Sun's disc and beta angle of each tracked spacecraft."""
+def sunlight_timeline(seconds, tracks: dict) -> Figure:
+    """Visible fraction of the Sun's disc and beta angle over the run (seconds from its start)
+    of each track (name -> Track)."""
     fig = Figure(figsize=(11, 5))
     ax_sun, ax_beta = fig.subplots(2, 1, sharex=True)
-    hours = results.grid.seconds / 3600.0
-    for name, track in list(results.orbit.tracks.items())[:8]:
+    hours = seconds / 3600.0
+    for name, track in tracks.items():
         ax_sun.plot(hours, track.sunlit, lw=0.8, label=name)
         ax_beta.plot(hours, track.beta_deg, lw=1.0, label=name)
     ax_sun.set_ylabel("Sun disc visible")
@@ -53,9 +53,8 @@ def sunlight_timeline(results) -> Figure:
     return fig
 
 
-def eclipse_season(results) -> Figure:
+def eclipse_season(seasons, orbits) -> Figure:
     """Eclipse minutes per orbit through the year for each spacecraft entry (worst member)."""
-    seasons, orbits = results.orbit.seasons, results.orbits
     fig = Figure(figsize=(11, 5))
     ax_ecl, ax_beta = fig.subplots(2, 1, sharex=True)
     days = np.arange(seasons.eclipse_min_per_orbit.shape[1])

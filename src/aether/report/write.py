@@ -3,13 +3,14 @@
 import base64
 import html
 import json
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from aether.files import inside
-from aether.report import plots
+from aether.report.figures import DrawnFigures, figure_jobs
 
 
 @dataclass
@@ -29,7 +30,7 @@ def _fmt(value, spec: str, unit: str = "") -> str:
     return "n/a" if value is None else f"{value:{spec}}{unit}"
 
 
-def orbit_section(results, metrics: dict) -> Section:
+def orbit_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     rows = []
     for name, s in metrics["spacecraft"].items():
         rows.append((
@@ -38,23 +39,18 @@ def orbit_section(results, metrics: dict) -> Section:
             f"{s['sunlit_fraction']:.3f}", f"{s['season']['sunlit_fraction']:.3f}",
             str(s["season"]["eclipse_days"]), f"{s['season']['max_eclipse_min']:.1f}",
         ))
-    figures = [plots.ground_track_map(results), plots.eclipse_season(results)]
-    if results.orbit.tracks:
-        figures.insert(1, plots.sunlight_timeline(results))
     return Section(
         title="Orbits, sunlight and eclipse seasons",
         header=("spacecraft", "members", "altitude km", "inclination deg", "period min",
                 "sunlit (run)", "sunlit (year)", "eclipse days", "longest eclipse min"),
         rows=rows,
-        pngs=[plots.figure_png(f) for f in figures],
+        pngs=pngs,
         note="Sunlit fractions count penumbra by the share of the Sun's disc visible. "
         "Season figures sample each day of the year from the run's start.",
     )
 
 
-def ship_section(results, metrics: dict) -> Section:
-    from aether.report.ship import ship_figures
-
+def ship_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     rows = []
     for name, m in metrics["ships"].items():
         rows.append((
@@ -64,7 +60,6 @@ def ship_section(results, metrics: dict) -> Section:
             f"{m['throttled_share']:.1%}", f"{m['mean_pflops']:,.0f} / {m['nominal_pflops']:,.0f}",
             f"{m['min_soc']:.0%}", f"{m['max_radiator_temperature_c']:.1f}", m["verdict"],
         ))
-    figures = ship_figures(results.ships, results.ship_days)
     note = "Energy over the run; PFLOPS dense at the design's precision. The plots run one " \
         "day with the longest and one with the shortest eclipse of the year."
     if results.ships.warnings:
@@ -74,13 +69,11 @@ def ship_section(results, metrics: dict) -> Section:
         header=("ship", "GPUs", "total MW", "array m2", "radiator m2", "battery kWh", "generated kWh",
                 "curtailed kWh", "throttled", "PFLOPS mean / nominal", "min SoC", "max radiator C",
                 "verdict"),
-        rows=rows, pngs=[plots.figure_png(f) for f in figures], note=note,
+        rows=rows, pngs=pngs, note=note,
     )
 
 
-def network_section(results, metrics: dict) -> Section:
-    from aether.report.network import network_figures
-
+def network_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     sites = metrics["network"]["sites"]
     ms = lambda x: "unreachable" if x is None else f"{x:.1f}"  # noqa: E731
     rows = [(name, ms(m["rtt_p50_ms"]), ms(m["rtt_p95_ms"]), ms(m["rtt_max_ms"]),
@@ -96,13 +89,11 @@ def network_section(results, metrics: dict) -> Section:
     return Section(
         title="Network: round trips to the Compute Ships against fibre",
         header=("site", "p50 ms", "p95 ms", "max ms", "reachable", "fibre ms", "nearest region"),
-        rows=rows, note=note, pngs=[plots.figure_png(f) for f in network_figures(results.network)],
+        rows=rows, note=note, pngs=pngs,
     )
 
 
-def workload_section(results, metrics: dict) -> Section:
-    from aether.report.workload import workload_figures
-
+def workload_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     m = metrics["workload"]
     rows = []
     for name, job in m["training"].items():
@@ -127,13 +118,11 @@ def workload_section(results, metrics: dict) -> Section:
         header=("workload", "time / latency", "quality", "detail"), rows=rows,
         note=f"Mean GPU utilisation {m['gpu_utilisation_mean']:.1%}. Training beyond the run "
         "continues on the run's timeline repeated; latency percentiles are exact per request.",
-        pngs=[plots.figure_png(f) for f in workload_figures(results.workload)],
+        pngs=pngs,
     )
 
 
-def fleet_section(results, metrics: dict) -> Section:
-    from aether.report.fleet import fleet_figures
-
+def fleet_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     c, sus = metrics["cost"], metrics["sustainability"]
     money = lambda x: "n/a" if x is None else f"${x:,.2f}"  # noqa: E731
     breakeven = c["breakeven_launch_usd_per_kg"]
@@ -152,7 +141,7 @@ def fleet_section(results, metrics: dict) -> Section:
     return Section(
         title="Fleet, cost and sustainability against a ground data centre",
         header=("figure", "orbit", "ground"), rows=rows, note=note,
-        pngs=[plots.figure_png(f) for f in fleet_figures(results.fleet)],
+        pngs=pngs,
     )
 
 
@@ -206,18 +195,24 @@ def write_timeseries(results, folder: Path) -> list[Path]:
     return written
 
 
-def write_outputs(results, out_dir: Path) -> dict:
+def write_outputs(results, out_dir: Path, executor: Executor | None = None) -> dict:
     """Write every output of a run into out_dir and return the metrics. Not atomic by itself:
-    the CLI passes the staging folder of aether.files.output_folder."""
+    the CLI passes the staging folder of aether.files.output_folder.
+
+    With an executor (e.g. the run's process pool), the figures draw on its workers while
+    the metrics and time series are written here.
+    """
+    figures = DrawnFigures(figure_jobs(results), executor)
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
-    sections = [orbit_section(results, metrics), ship_section(results, metrics),
-                network_section(results, metrics)]
+    sections = [orbit_section(results, metrics, figures.pngs("orbit")),
+                ship_section(results, metrics, figures.pngs("ship")),
+                network_section(results, metrics, figures.pngs("network"))]
     if results.workload is not None:
-        sections.append(workload_section(results, metrics))
+        sections.append(workload_section(results, metrics, figures.pngs("workload")))
     if results.fleet is not None:
-        sections.append(fleet_section(results, metrics))
+        sections.append(fleet_section(results, metrics, figures.pngs("fleet")))
     (out_dir / "report.html").write_text(report_html(results, metrics, sections))
     return metrics
