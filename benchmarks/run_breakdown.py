@@ -22,7 +22,6 @@ from pathlib import Path
 from aether import load_scenario
 from aether.orbit import build_orbits
 from aether.orbit.propagate import steps_per_chunk
-from aether.simulate import make_grid
 
 LINE = re.compile(r"^\s*(?P<part>[a-z-]+)\s+(?P<seconds>\d+\.\d+) s")
 
@@ -40,7 +39,7 @@ def run_breakdown(scenario: str, workers: int | None) -> dict[str, float]:
 def bare_sgp4_s(scenario: str) -> tuple[float, int]:
     """(seconds, satellite-steps) of bare SatrecArray.sgp4 over the run's grid on one core."""
     loaded = load_scenario(scenario)
-    orbits, grid = build_orbits(loaded), make_grid(loaded)
+    orbits, grid = build_orbits(loaded), loaded.run.grid
     satellites = orbits.array()
     started = time.perf_counter()
     for block in grid.chunks(steps_per_chunk(len(orbits))):

@@ -171,12 +171,6 @@ class Results:
         )
 
 
-def make_grid(scenario: Scenario) -> TimeGrid:
-    return TimeGrid.from_duration(
-        scenario.run.start, scenario.run.duration_h * 3600.0, scenario.run.step_s
-    )
-
-
 @contextmanager
 def _timed(timings_s: dict[str, float], part: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -212,7 +206,7 @@ def simulate(scenario: Scenario, workers: int | None = None,
 
     started = time.perf_counter()
     with _timed(timings, "setup"):
-        grid = make_grid(scenario)
+        grid = scenario.run.grid
         orbits = build_orbits(scenario)
         check_workload(scenario, orbits)
         users, gateways = user_sites(scenario), gateway_sites(scenario)
@@ -268,7 +262,7 @@ def simulate_compute_ships(scenario: Scenario, workers: int | None = None,
     from aether.ship import simulate_ships
 
     orbits = build_orbits(scenario).select(scenario.compute_group_names)
-    grid = make_grid(scenario)
+    grid = scenario.run.grid
     with block_executor(workers) as executor:
         orbit = run_orbit_stage(orbits, grid, tracked_indices(orbits, orbits.group_names), executor)
     return orbit, simulate_ships(scenario, orbit, strict=strict)

@@ -176,14 +176,13 @@ def orbit(
     from aether.files import output_file, output_folder
     from aether.orbit import build_orbits, format_tles, run_orbit_stage, write_oem_files
     from aether.parallel import block_executor
-    from aether.simulate import make_grid
 
     loaded = load_scenario(scenario)
     # Entered before the computation: a missing folder or an existing file is refused at once.
     with (output_file(export_tle) if export_tle is not None else nullcontext() as tle_staging,
           output_folder(export_oem) if export_oem is not None else nullcontext() as oem_staging):
         orbits = build_orbits(loaded)
-        grid = make_grid(loaded)
+        grid = loaded.run.grid
         with block_executor(workers) as executor:
             result = run_orbit_stage(orbits, grid, tracked=[], executor=executor)
         if tle_staging is not None:

@@ -243,8 +243,7 @@ def route_samples(scenario, src: str, dst: str, orbits=None,
     ValueError (one line, with close matches) for an unknown name.
     """
     orbits = orbits or build_orbits(scenario)
-    grid = grid or TimeGrid.from_duration(
-        scenario.run.start, scenario.run.duration_h * 3600.0, scenario.run.step_s)
+    grid = grid or scenario.run.grid
     positions = Propagated(orbits, grid)
     topology = build_topology(scenario, orbits, positions)
     source, target = resolve_endpoints(topology, src, dst)

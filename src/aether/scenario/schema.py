@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from aether.constants import SECONDS_PER_HOUR
 from aether.kepler import altitude_from_mean_motion_km
 from aether.settings.base import (
     LAX,
@@ -28,6 +29,7 @@ from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
 from aether.settings.network import NetworkSettings
 from aether.settings.ship import ShipDesign
 from aether.settings.workload import WorkloadSettings
+from aether.timegrid import TimeGrid
 
 # Below about 150 km an orbit decays within a day or two (Vallado 2013, section 8.6.2).
 MIN_ALTITUDE_KM = 150.0
@@ -231,6 +233,11 @@ class Run(SettingsModel):
     duration_h: Annotated[float, bounded(0, 24 * 366, " h", lo_open=True)]
     step_s: Annotated[float, bounded(0, 86400, " s", lo_open=True)]
     seed: Seed = 0
+
+    @property
+    def grid(self) -> TimeGrid:
+        """The run's time grid: every stage and command shares this one."""
+        return TimeGrid.from_duration(self.start, self.duration_h * SECONDS_PER_HOUR, self.step_s)
 
     @field_validator("start")
     @classmethod
