@@ -116,3 +116,25 @@ def test_figures_drawn_on_spawned_workers_make_the_same_report(small, tmp_path):
         write_outputs(results, tmp_path / "there", executor)
     here, there = ((tmp_path / name / "report.html").read_text() for name in ("here", "there"))
     assert here.count("data:image/png") >= 5 and here == there
+
+
+def test_without_posix_locks_writing_is_one_line_and_orbit_still_works(tmp_path, monkeypatch):
+    # Windows has no fcntl: a command that writes a folder says so in one line, exit 2;
+    # one that writes nothing runs.
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    import aether.files
+    from aether.cli import app
+    from tests.conftest import small_scenario
+
+    monkeypatch.setattr(aether.files, "fcntl", None)
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(small_scenario(duration_h=0.5)))
+    refused = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert refused.exit_code == 2 and "POSIX file locks" in refused.output and "Traceback" not in refused.output
+    assert not (tmp_path / "out").exists()
+    orbit = CliRunner().invoke(app, ["orbit", str(path), "--json", "--workers", "1"])
+    assert orbit.exit_code == 0 and set(json.loads(orbit.stdout)["spacecraft"]) == {"ship", "relays"}

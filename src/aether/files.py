@@ -13,10 +13,10 @@ service to come) goes through this module:
 
 Everything that can fail for lack of a folder or permission fails on entering the
 context, before the caller spends a minute computing. Failures are ScenarioErrors: one
-line naming the path, what is wrong and what to do. POSIX only (fcntl).
+line naming the path, what is wrong and what to do. Folder locks need POSIX (fcntl): elsewhere
+writing a folder is refused in one line, and commands that write nothing still work.
 """
 
-import fcntl
 import json
 import os
 import re
@@ -29,6 +29,11 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from aether.errors import ScenarioError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no POSIX record locks
+    fcntl = None
 
 MARKER = "complete.json"  # in a finished output folder: the list of its files
 NAME_BYTES = 100  # longest name safe_name returns, in UTF-8 bytes: room for suffixes under 255
@@ -108,6 +113,9 @@ def _locked(path: Path, shown: Path) -> Iterator[None]:
     a service). The lock file is removed on release; a process that opened it just before
     is sent round again.
     """
+    if fcntl is None:
+        raise ScenarioError([f"{shown}: writing an output folder needs POSIX file locks, which this "
+                             "system lacks (allowed: Linux or macOS)"])
     lock = path.with_name(f".{path.name}.lock")
     busy = ScenarioError([f"{shown}: another run is writing this folder (wait for it, or choose another folder)"])
     with _held_guard:
