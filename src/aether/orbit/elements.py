@@ -18,6 +18,7 @@ from aether.constants import (
     WGS72_MU_KM3_S2,
     WGS72_RADIUS_KM,
 )
+from aether.kepler import semi_major_axis_km
 from aether.orbit.sun import mean_sun_right_ascension_rad
 
 
@@ -135,15 +136,11 @@ def from_relative_elements(reference: MeanElements, d_lambda, d_ex, d_ey, d_ix, 
     )
 
 
-def _semi_major_axis_km(reference: MeanElements) -> float:
-    return float(np.cbrt(WGS72_MU_KM3_S2 / (reference.mean_motion_rad_min[0] / 60.0) ** 2))
-
-
 def formation(reference: MeanElements, offsets_km: np.ndarray) -> MeanElements:
     """Members at (radial, along-track, cross-track) offsets from a circular reference at
     epoch, at rest relative to it there; each then follows its bounded natural relative
     motion (a radial offset becomes a 2:1 ellipse, a cross-track one an oscillation)."""
-    a_km = _semi_major_axis_km(reference)
+    a_km = semi_major_axis_km(reference.mean_motion_rad_min[0] / 60.0)
     u0 = reference.mean_anomaly_rad[0] + reference.arg_perigee_rad[0]
     radial, along, cross = (np.asarray(offsets_km, float)[:, k] / a_km for k in range(3))
     return from_relative_elements(reference, along, -radial * np.cos(u0), -radial * np.sin(u0),
@@ -162,7 +159,7 @@ def disc_formation(reference: MeanElements, count: int, radius_km: float) -> Mea
     neighbours sit about radius * sqrt(pi / count) apart.
     """
     k = np.arange(count)
-    rho = radius_km * np.sqrt((k + 0.5) / count) / _semi_major_axis_km(reference)
+    rho = radius_km * np.sqrt((k + 0.5) / count) / semi_major_axis_km(reference.mean_motion_rad_min[0] / 60.0)
     phase = k * np.pi * (3.0 - np.sqrt(5.0))
     # radial/a = rho/2 cos(u - beta), so d_e = -rho/2 (cos beta, sin beta); beta = u0 - phase.
     u0 = reference.mean_anomaly_rad[0] + reference.arg_perigee_rad[0]
