@@ -174,7 +174,7 @@ def orbit(
 ):
     """Orbit, sunlight over the run and eclipse season of every spacecraft."""
     from aether.files import output_file, output_folder
-    from aether.orbit import build_orbits, format_tles, run_orbit_stage, write_oem_files
+    from aether.orbit import TLEError, build_orbits, format_tles, run_orbit_stage, write_oem_files
     from aether.parallel import block_executor
 
     loaded = load_scenario(scenario)
@@ -182,14 +182,17 @@ def orbit(
     with (output_file(export_tle) if export_tle is not None else nullcontext() as tle_staging,
           output_folder(export_oem) if export_oem is not None else nullcontext() as oem_staging):
         orbits = build_orbits(loaded)
+        try:  # formatted before the computation: a satellite no TLE can hold is refused at once
+            tle_text = format_tles(orbits.satrecs, orbits.names) if tle_staging is not None else ""
+        except TLEError as error:
+            raise ScenarioError([f"{export_tle}: {error}"]) from None
         grid = loaded.run.grid
         with block_executor(workers) as executor:
             result = run_orbit_stage(orbits, grid, tracked=[], executor=executor)
         if tle_staging is not None:
-            tle_staging.write_text(format_tles(orbits.satrecs, orbits.names))
+            tle_staging.write_text(tle_text)
         if oem_staging is not None:
-            write_oem_files(oem_staging, orbits.names, orbits.satrecs, grid,
-                            object_ids=[s.intldesg or n for s, n in zip(orbits.satrecs, orbits.names, strict=True)])
+            write_oem_files(oem_staging, orbits.names, orbits.satrecs, grid)
     summary = result.summary()
     if json_output:
         typer.echo(json.dumps({"spacecraft": summary}, indent=2))

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sgp4.api import SatrecArray
+from sgp4.api import Satrec, SatrecArray
 
 from aether.files import file_names, inside
 from aether.timegrid import TimeGrid
@@ -37,31 +37,40 @@ def oem_text(name: str, object_id: str, epochs: list[str], r_km: np.ndarray,
     return head + "".join(lines)
 
 
-def iter_oem(names: list[str], satrecs: list, grid: TimeGrid,
-             object_ids: list[str] | None = None) -> Iterator[tuple[int, str]]:
+def object_id(satrec: Satrec, name: str) -> str:
+    """OBJECT_ID as CCSDS 502.0-B-3 recommends it, the international designator in COSPAR's
+    form (1998-067A from a TLE's 98067A; two-digit years 57-99 are the 1900s, as for TLE
+    epochs), or the satellite's name where it has none (generated orbits)."""
+    designator = satrec.intldesg.strip()
+    if len(designator) < 6 or not designator[:5].isdigit():
+        return name
+    year = int(designator[:2])
+    return f"{year + (1900 if year >= 57 else 2000)}-{designator[2:]}"
+
+
+def iter_oem(names: list[str], satrecs: list[Satrec], grid: TimeGrid) -> Iterator[tuple[int, str]]:
     """(satellite index, OEM text) for every satellite with at least one good SGP4 state;
     steps where SGP4 fails (decay) are left out of that satellite's file."""
     epochs = np.array([_iso(grid.start + timedelta(seconds=float(s))) for s in grid.seconds])
-    ids = object_ids if object_ids is not None else names
+    ids = [object_id(sat, name) for sat, name in zip(satrecs, names, strict=True)]
     jd_whole, jd_fraction = grid.jd()
     for first in range(0, len(satrecs), _SATELLITES_PER_BLOCK):
         block = slice(first, first + _SATELLITES_PER_BLOCK)
         error, r_km, v_km_s = SatrecArray(satrecs[block]).sgp4(jd_whole, jd_fraction)
-        for k, (name, object_id) in enumerate(zip(names[block], ids[block], strict=True)):
+        for k, (name, identifier) in enumerate(zip(names[block], ids[block], strict=True)):
             good = error[k] == 0
             if good.any():
-                yield first + k, oem_text(name, object_id, epochs[good].tolist(), r_km[k][good], v_km_s[k][good])
+                yield first + k, oem_text(name, identifier, epochs[good].tolist(), r_km[k][good], v_km_s[k][good])
 
 
-def write_oem_files(folder: Path, names: list[str], satrecs: list, grid: TimeGrid,
-                    object_ids: list[str] | None = None) -> int:
+def write_oem_files(folder: Path, names: list[str], satrecs: list[Satrec], grid: TimeGrid) -> int:
     """One `<name>.oem` per satellite in folder (names made safe and unique, a repeated name
     numbered); the count of files written."""
     repeated = {n for n, c in Counter(names).items() if c > 1}
     keys = [f"{n} {k}" if n in repeated else n for k, n in enumerate(names)]
     files = file_names(keys, ".oem")
     count = 0
-    for index, text in iter_oem(names, satrecs, grid, object_ids):
+    for index, text in iter_oem(names, satrecs, grid):
         inside(folder, files[keys[index]]).write_text(text)
         count += 1
     return count

@@ -92,9 +92,16 @@ def parse_tles(text: str, default_name: str = "sat", check_checksum: bool = True
 
 
 def format_tles(satrecs: list[Satrec], names: list[str]) -> str:
-    """Three-line text for these satellites (sgp4's exporter writes the element lines)."""
+    """Three-line text for these satellites (sgp4's exporter writes the element lines).
+
+    TLEError for a satellite without a catalogue number a TLE can hold (an OMM number past
+    Alpha-5's 339999 reaches sgp4 as 0): a TLE of it would name another object.
+    """
     out = []
     for name, sat in zip(names, satrecs, strict=True):
+        if sat.satnum == 0:
+            raise TLEError(f"{name}: its catalogue number does not fit a TLE (allowed: 1 to 339999, "
+                           "Alpha-5); an OEM export holds any satellite")
         line1, line2 = export_tle(sat)
         out += [name, line1, line2]
     return "\n".join(out) + "\n"

@@ -180,7 +180,7 @@ class TleOrbit(_FileOrbit):
 
 
 class OmmOrbit(_FileOrbit):
-    """Satellites from an OMM file (CCSDS 502.0-B-3 mean elements in CelesTrak's CSV, XML
+    """Satellites from an OMM file (CCSDS 502.0-B-3 mean elements in CelesTrak's CSV, XML, KVN
     or JSON; catalogue numbers of up to nine digits)."""
 
     kind: Literal["omm"]
