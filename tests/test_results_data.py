@@ -31,6 +31,16 @@ def test_tables_hold_the_runs_arrays(results):
     np.testing.assert_array_equal(wide.to_numpy(), results.network.rtt_ms.astype(float))
 
 
+def test_parquet_files_read_back_as_the_pandas_tables(results, tmp_path):
+    import pandas as pd
+
+    from aether.report.write import write_timeseries
+
+    write_timeseries(results, tmp_path)
+    for name, frame in results.to_pandas().items():
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), frame)
+
+
 def test_xarray_view(results):
     data = results.to_xarray()
     assert dict(data.sizes) == {"time": results.grid.n_steps, "spacecraft": 1, "ship": 1,
