@@ -142,6 +142,11 @@ def test_omm_propagates_like_the_tle(text, name):
 
 
 @pytest.mark.parametrize(("text", "name"), FORMS[:4])
+def test_a_byte_order_mark_is_read_past(text, name):
+    assert [r.name for r in parse_omm("\ufeff" + text, name)] == ["ISS (ZARYA)", "STARLINK-1007"]
+
+
+@pytest.mark.parametrize(("text", "name"), FORMS[:4])
 def test_omm_satellites_export_the_same_tle(text, name):
     """Identity included (designator, element set and revolution numbers), the TLE written for
     a satellite read from OMM is the one it was published as."""

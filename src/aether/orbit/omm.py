@@ -101,7 +101,7 @@ def _records(text: str, fmt: str) -> list:
         return _xml_records(text)
     if fmt == "kvn":
         return _kvn_records(text)
-    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def detect_format(filename: str, text: str) -> str:
@@ -109,7 +109,7 @@ def detect_format(filename: str, text: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower()
     if suffix in ("csv", "xml", "kvn", "json"):
         return suffix
-    start = text.lstrip("\ufeff \t\r\n")
+    start = text.lstrip()
     if start.startswith("CCSDS_OMM_VERS"):
         return "kvn"
     return {"<": "xml", "[": "json", "{": "json"}.get(start[:1], "csv")
@@ -224,6 +224,7 @@ def parse_omm(text: str, filename: str = "omm.csv") -> list[OMMRecord]:
 
     OMMError (one line naming the record and field) for a file that cannot be read.
     """
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write
     fmt = detect_format(filename, text)
     try:
         records = _records(text, fmt)
