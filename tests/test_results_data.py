@@ -31,6 +31,17 @@ def test_tables_hold_the_runs_arrays(results):
     np.testing.assert_array_equal(wide.to_numpy(), results.network.rtt_ms.astype(float))
 
 
+def test_importing_aether_loads_no_data_library():
+    """pandas, xarray and pyarrow load when a view or a Parquet file is asked for, not before."""
+    import subprocess
+    import sys
+
+    probe = ("import aether, sys\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'xarray', 'pyarrow'}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_parquet_files_read_back_as_the_pandas_tables(results, tmp_path):
     import pandas as pd
 
