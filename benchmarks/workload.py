@@ -30,14 +30,14 @@ import numpy as np  # noqa: E402
 from aether.settings.workload import Inference  # noqa: E402
 from aether.workload import WorkloadSettings, simulate_workload, synthetic_inputs  # noqa: E402
 from aether.workload.demand import expected_requests  # noqa: E402
-from aether.workload.serving import replica_model  # noqa: E402
+from aether.workload.serving import inference_replica  # noqa: E402
 
 
 def plain_loop(settings: WorkloadSettings, inputs, replicas: int, steps: int, seed: int) -> tuple:
     """Per-request reference: draw each request, route it to the lowest round trip, serve it
     FIFO on the replica that frees first (heapq), record its TTFT. Returns (requests, seconds)."""
     inf = settings.inference
-    rep = replica_model(inf, inputs.accelerator)
+    rep = inference_replica(inf, inputs.accelerator)
     rng = np.random.default_rng(seed)
     share = np.array([c.share for c in inf.demand.classes])
     start = inputs.start_utc
@@ -48,7 +48,7 @@ def plain_loop(settings: WorkloadSettings, inputs, replicas: int, steps: int, se
     began = time.perf_counter()
     free = [[0.0] * replicas for _ in range(inputs.n_ships)]
     service = rep.service_s.tolist()
-    prefill = rep.prefill_s.tolist()
+    prefill = rep.prefill_s(np.arange(len(share)), rep.batch_cap).tolist()
     ttft = []
     n = 0
     step = inputs.step_s

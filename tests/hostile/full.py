@@ -36,6 +36,7 @@ spacecraft:
     orbit: {kind: sun_synchronous, altitude_km: 650, ltan_h: 18, arg_latitude_deg: 0}
     ship:
       gpu: {name: X1, bf16_dense_tflops: 1000, fp8_dense_tflops: 2000, hbm_gb: 80, hbm_tb_s: 3,
+            nvlink_gb_s: 450, allreduce_gb_s: 370, nvlink_latency_us: 3,
             board_power_w: 700, server_overhead_w: 300, server_mass_kg: 15, min_power_fraction: 0.3}
       gpus: 1024
       solar: {area_m2: 5000}

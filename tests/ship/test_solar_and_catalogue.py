@@ -31,22 +31,31 @@ def test_bad_array_input(kwargs):
 
 
 def test_catalogue_matches_references():
-    # NVIDIA H100 SXM and B200 datasheets: H100 SXM 989 TFLOPS, 80 GB, 3.35 TB/s, 700 W; B200 2.25 PFLOPS,
-    # 192 GB, 8 TB/s, 1000 W; GB200 NVL72: 72 GPUs, about 120 kW.
-    h100, b200, gb200 = (catalogue.lookup(n) for n in ("H100-SXM", "B200", "GB200"))
-    assert (h100.bf16_dense_tflops, h100.hbm_gb, h100.hbm_tb_s, h100.board_power_w) == (
-        989, 80, 3.35, 700)
-    assert (b200.bf16_dense_tflops, b200.hbm_gb, b200.hbm_tb_s, b200.board_power_w) == (
-        2250, 192, 8.0, 1000)
+    # NVIDIA H100 SXM, H200 and B200 datasheets: H100 SXM 989 TFLOPS, 3.35 TB/s, 700 W; H200 989
+    # TFLOPS, 4.8 TB/s, 700 W; B200 2.25 PFLOPS, 8 TB/s, 1000 W; GB200 NVL72: 72 GPUs, about
+    # 120 kW. Memory as nvidia-smi reports it: 81,559 MiB ("80 GB"), 143,771 MiB ("141 GB"),
+    # 183,359 MiB ("180 GB" in a DGX B200), 1 MiB = 1,048,576 bytes.
+    h100, h200, b200, gb200 = (catalogue.lookup(n) for n in ("H100-SXM", "H200-SXM", "B200", "GB200"))
+    assert (h100.bf16_dense_tflops, h100.hbm_tb_s, h100.board_power_w) == (989, 3.35, 700)
+    assert (h200.bf16_dense_tflops, h200.hbm_tb_s, h200.board_power_w) == (989, 4.8, 700)
+    assert (b200.bf16_dense_tflops, b200.hbm_tb_s, b200.board_power_w) == (2250, 8.0, 1000)
+    assert h100.hbm_bytes == 81_559 * 1_048_576 == 85_520_809_984
+    assert h200.hbm_bytes == 143_771 * 1_048_576
+    assert b200.hbm_bytes == 183_359 * 1_048_576
+    assert round(h100.hbm_gb, 1) == 85.5 and round(h200.hbm_gb, 1) == 150.8 and round(b200.hbm_gb, 1) == 192.3
+    # NVLink 4 (H100, H200): 900 GB/s both ways, 450 each way; NVLink 5 (B200, GB200): 1.8 TB/s.
+    assert (h100.nvlink_gb_s, h200.nvlink_gb_s, b200.nvlink_gb_s, gb200.nvlink_gb_s) == (450, 450, 900, 900)
     assert 72 * gb200.power_w / 1000 == pytest.approx(120, rel=0.02)
-    for acc in (h100, b200, gb200):
+    for acc in (h100, h200, b200, gb200):
         assert acc.fp8_dense_tflops == pytest.approx(2 * acc.bf16_dense_tflops, rel=1e-3)
+        # NCCL's ring reaches 76-82 % of the line rate (nccl-tests busBw).
+        assert 0.75 < acc.allreduce_gb_s / acc.nvlink_gb_s < 0.83
 
 
 def test_unknown_accelerator_lists_known():
     with pytest.raises(KeyError) as error:
         catalogue.lookup("TPU-v9")
-    for name in ("H100-SXM", "B200", "GB200"):
+    for name in ("H100-SXM", "H200-SXM", "B200", "GB200"):
         assert name in str(error.value)
 
 

@@ -13,12 +13,13 @@ from .conftest import settings, small_inputs
 
 def test_inference_model_too_big_for_replica():
     inputs = small_inputs(accelerator=lookup("H100-SXM"))
-    inference = Inference(model=InferenceModel(parameters=405e9), serving={"gpus_per_replica": 4},
+    inference = Inference(model=InferenceModel(parameters=405e9), serving={"tensor_parallel": 4},
                           gpus_per_ship=64)
     with pytest.raises(ScenarioError) as err:
         simulate_workload(settings(inference=inference), inputs, 0)
     line = err.value.problems[0]
-    assert "does not fit" in line and "810.0 GB" in line and "288.0 GB" in line and "H100" in line
+    # 405e9 x 2 bytes over 4 GPUs = 202.5 GB per GPU; an H100 SXM reports 81,559 MiB = 85.5 GB.
+    assert "does not fit" in line and "202.5 GB of weights per GPU" in line and "85.5 GB of one H100" in line
 
 
 def test_training_model_too_big_for_gpus():
@@ -27,7 +28,7 @@ def test_training_model_too_big_for_gpus():
     with pytest.raises(ScenarioError) as err:
         simulate_workload(settings([job]), inputs, 0)
     assert "405,000.0 GB per GPU" in err.value.problems[0] or "GB per GPU" in err.value.problems[0]
-    assert "80.0 GB" in err.value.problems[0]
+    assert "85.5 GB" in err.value.problems[0]  # 81,559 MiB, as the device reports it
 
 
 def test_negative_tokens_and_unknown_policy_are_validation_errors():

@@ -20,10 +20,11 @@ def _validate(write_scenario, workload: dict):
 
 
 def test_model_that_does_not_fit_gets_a_verdict_with_the_numbers(write_scenario):
-    # 405e9 parameters x 2 bytes = 810 GB of weights; a replica of 2 B200 holds 2 x 192 GB x 0.9.
+    # 405e9 parameters x 2 bytes over 2 GPUs = 405 GB of weights per GPU; a B200 reports
+    # 183,359 MiB = 192.3 GB.
     line = _validate(write_scenario, {"training": [], "inference": {
-        "model": {"name": "big", "parameters": 405e9}, "serving": {"gpus_per_replica": 2}}})
-    assert "does not fit" in line and "810.0 GB" in line and "345.6 GB" in line
+        "model": {"name": "big", "parameters": 405e9}, "serving": {"tensor_parallel": 2}}})
+    assert "does not fit" in line and "405.0 GB of weights per GPU" in line and "192.3 GB" in line
 
 
 def test_negative_tokens(write_scenario):

@@ -11,8 +11,7 @@ import pytest
 
 from aether.settings.workload import Inference, Reliability, TrainingJob
 from aether.ship import lookup
-from aether.workload import WorkloadSettings, decode_tokens_per_s, simulate_workload
-from aether.workload.serving import replica_model
+from aether.workload import WorkloadSettings, iteration_s, replica, simulate_workload
 
 from .conftest import small_inputs, steady
 
@@ -104,26 +103,26 @@ def test_suncatcher_sdc_rate_drives_the_job_failures():
     assert m["job_mtbf_h"] == pytest.approx(365.25 * 24 / (512 * 150.0 / 17.0), abs=1e-4)
 
 
-def test_decode_roofline_h100_70b_in_the_replica_model():
-    # A 70B model in bf16 on a two-H100 replica (NVIDIA H100 SXM datasheet: 3.35 TB/s and
-    # 989 TFLOPS dense BF16 per GPU), efficiencies 1 to compare with the bare roofline.
-    # Decode at batch 1 is memory-bound: a step reads the 140 GB of weights (and a negligible
-    # 0.66 MB of KV cache for 2 tokens) over 2 x 3.35 TB/s: 20.90 ms, 47.86 tokens/s, i.e.
-    # 23.9 tokens/s per H100's worth of bandwidth. Compute per sequence and step is
-    # 2 x 70e9 / (2 x 989e12) = 70.78 us, so the compute roof is 14,128 tokens/s.
+def test_decode_at_batch_1_is_the_bandwidth_roofline_without_overheads():
+    # Llama 3 70B in bf16 on one H200 (NVIDIA H200 product page: 4.8 TB/s; the device reports
+    # 143,771 MiB = 150.8 GB, room for the 141.1 GB of weights), overheads and inefficiencies
+    # removed: a decode step at batch 1 reads the 70.55e9 x 2 B of weights, 29.40 ms, plus a
+    # 2-token KV cache (0.66 MB, 0.14 us) and one token's math (2 x 69.5e9 FLOPs at 989 TFLOPS
+    # is 0.14 ms, within the memory time: the roofline takes the larger). 34.0 tokens/s.
     inference = Inference(
-        model={"parameters": 70e9},
+        model={"name": "llama3-70b"},
         demand={"classes": [{"name": "x", "share": 1.0, "prompt_tokens": 1, "output_tokens": 2}]},
-        serving={"gpus_per_replica": 2, "hbm_efficiency": 1.0, "decode_compute_efficiency": 1.0})
-    replica = replica_model(inference, lookup("H100-SXM"))
-    assert 1.0 / replica.step_s(1) == pytest.approx(2 * 3.35e12 / 140e9, rel=1e-4)
-    assert 1.0 / replica.step_s(1) / 2 == pytest.approx(23.93, abs=0.01)
-    assert replica.c == pytest.approx(2 * 70e9 / (2 * 989e12), rel=1e-12)
-    big = 10_000  # far past the ridge (20.90 ms / 70.78 us = 295 sequences)
-    assert big / replica.step_s(big) == pytest.approx(2 * 989e12 / (2 * 70e9), rel=1e-12)
-    # The exported helper gives the same roofline as the model inference runs on.
-    assert decode_tokens_per_s(70e9, 2.0, 1, replica.kv_per_sequence, 2 * 989e12, 2 * 3.35e12) == (
-        pytest.approx(1.0 / replica.step_s(1), rel=1e-12))
+        serving={"tensor_parallel": 1, "hbm_efficiency": 1.0, "gemm_efficiency": 1.0,
+                 "step_overhead_s": 0.0, "sequence_overhead_s": 0.0})
+    r = replica(inference.model, inference.serving, lookup("H200-SXM"))
+    weights_s = 70_553_706_496 * 2 / 4.8e12
+    kv_s = 2 * 327_680 / 4.8e12
+    assert float(iteration_s(r, 1, 2, 0, 0)) == pytest.approx(weights_s + kv_s, rel=1e-12)
+    assert 1 / weights_s == pytest.approx(34.02, abs=0.01)
+    # Far past the ridge the same step is bound by compute: 2 x (70.55e9 - 128,256 x 8,192)
+    # FLOPs per token at 989 TFLOPS; 10,000 tokens take 1.405 s (plus their KV reads).
+    matmul = 2 * (70_553_706_496 - 128_256 * 8192)
+    assert float(iteration_s(r, 10_000, 0, 0, 0)) == pytest.approx(10_000 * matmul / 989e12, rel=1e-12)
 
 
 def test_kv_cache_of_llama3_70b_where_inference_reports_it():

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from aether.cli.breakdown import print_breakdown, process_age_s
 from aether.cli.cost import cost
+from aether.cli.infer import infer
 from aether.cli.route import route
 from aether.cli.size import size
 from aether.scenario import ScenarioError, load_scenario, preset_summaries
@@ -212,6 +213,7 @@ def orbit(
 app.command("size")(user_errors(size))
 app.command("route")(user_errors(route))
 app.command("cost")(user_errors(cost))
+app.command("infer")(user_errors(infer))
 
 
 def main() -> None:

@@ -7,14 +7,20 @@ define further accelerators (aether.settings.ship.AcceleratorSpec).
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Annotated
 
 import numpy as np
 import yaml
+from pydantic import AfterValidator
+
+MIB_BYTES = 2**20
 
 
 @dataclass(frozen=True)
 class Accelerator:
-    """One accelerator (per GPU figures)."""
+    """One accelerator (per GPU figures). Memory in decimal GB as the device reports it; the
+    scale-up link (NVLink) per direction, the bus bandwidth a ring all-reduce reaches on it
+    and one ring step's latency (0: no link, replicas of one GPU only)."""
 
     name: str
     bf16_dense_tflops: float
@@ -25,6 +31,9 @@ class Accelerator:
     server_overhead_w: float
     server_mass_kg: float
     min_power_fraction: float = 0.3
+    nvlink_gb_s: float = 0.0
+    allreduce_gb_s: float = 0.0
+    nvlink_latency_us: float = 0.0
     source: str = ""
 
     def dense_tflops(self, precision: str = "bf16") -> float:
@@ -41,6 +50,18 @@ class Accelerator:
     @property
     def hbm_bytes_per_s(self) -> float:
         return self.hbm_tb_s * 1e12
+
+    @property
+    def link_bytes_per_s(self) -> float:
+        return self.nvlink_gb_s * 1e9
+
+    @property
+    def allreduce_bytes_per_s(self) -> float:
+        return self.allreduce_gb_s * 1e9
+
+    @property
+    def link_latency_s(self) -> float:
+        return self.nvlink_latency_us * 1e-6
 
     @property
     def power_w(self) -> float:
@@ -68,8 +89,14 @@ def _data() -> dict:
 
 @cache
 def catalogue() -> dict[str, Accelerator]:
-    """The built-in accelerators by name."""
-    return {name: Accelerator(name=name, **fields) for name, fields in _data()["accelerators"].items()}
+    """The built-in accelerators by name (memory given in MiB converted to decimal GB)."""
+    table = {}
+    for name, fields in _data()["accelerators"].items():
+        if "hbm_mib" in fields:
+            fields = {**fields, "hbm_gb": fields["hbm_mib"] * MIB_BYTES / 1e9}
+            del fields["hbm_mib"]
+        table[name] = Accelerator(name=name, **fields)
+    return table
 
 
 @cache
@@ -106,3 +133,15 @@ def lookup(name: str) -> Accelerator:
         raise KeyError(
             f"unknown accelerator {name!r} (allowed: {', '.join(known_names())})"
         ) from None
+
+
+def _known(name: str) -> str:
+    try:
+        lookup(name)
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
+    return name
+
+
+# A catalogue accelerator's name, as a scenario or command gives it.
+AcceleratorName = Annotated[str, AfterValidator(_known)]

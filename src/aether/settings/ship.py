@@ -32,6 +32,11 @@ class AcceleratorSpec(SettingsModel):
     server_overhead_w: Annotated[float, bounded(0, 1e5, " W")] = 0.0
     server_mass_kg: Annotated[float, bounded(0, 1e4, " kg")] = 15.0
     min_power_fraction: Fraction = 0.3
+    # Scale-up link (NVLink) per direction, the all-reduce bus bandwidth on it and one ring
+    # step's latency; 0: none, so a serving replica is one GPU (catalogue: H100 450, 370, 3).
+    nvlink_gb_s: Annotated[float, bounded(0, 1e5, " GB/s")] = 0.0
+    allreduce_gb_s: Annotated[float, bounded(0, 1e5, " GB/s")] = 0.0
+    nvlink_latency_us: Annotated[float, bounded(0, 1e6, " us")] = 3.0
     source: str = "scenario"
 
     def accelerator(self) -> Accelerator:

@@ -4,11 +4,15 @@ Every default that comes from the world cites its source next to it; the ones th
 assumptions say so.
 """
 
+from functools import cache
+from importlib import resources
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from aether.settings.base import Identifier, Label, Name, SettingsModel, bounded
+from aether.settings.hardware import AcceleratorName
 
 # Llama 3 405B pre-training: 419 unexpected interruptions in 54 days on 16,384 H100s
 # (Dubey et al. 2024, "The Llama 3 Herd of Models", section 3.3.4). Treating every
@@ -38,9 +42,6 @@ INTER_SHIP_LINK_GBPS = 100.0
 # Suncatcher (arXiv 2511.19468): silent data corruption about one event per 14-20 rad(Si)
 # of dose per chip; we take the middle, 17 rad.
 RAD_PER_SDC = 17.0
-
-# Llama 3 70B (Meta model card; config.json): 80 layers, 8 KV heads (GQA), head dim 128.
-LLAMA3_70B = {"parameters": 70.6e9, "layers": 80, "kv_heads": 8, "head_dim": 128}
 
 # Relative request rate per local hour 0..23 (mean 1 after normalising). Shape of the
 # diurnal curve of residential Internet traffic: trough near 04:00-05:00 at about a third
@@ -145,16 +146,44 @@ class FineTuning(SettingsModel):
     scheduling: Literal["fifo", "edf"] = "edf"
 
 
-class InferenceModel(SettingsModel):
-    """The served model: size and attention shape (defaults: Llama 3 70B)."""
+@cache
+def served_models() -> dict[str, dict]:
+    """The built-in model shapes by name (aether/data/models.yaml, with their sources)."""
+    text = resources.files("aether.data").joinpath("models.yaml").read_text()
+    return yaml.safe_load(text)["models"]
 
-    name: Name = "llama-3-70b"
+
+LLAMA3_70B = served_models()["llama3-70b"]
+Count = Annotated[int, bounded(1, 10_000_000)]
+
+
+class InferenceModel(SettingsModel):
+    """The served model's shape. A built-in name (llama3-8b, llama3-70b, llama3-405b) fills
+    the fields not given; other names take the fields given, Llama 3 70B's otherwise."""
+
+    name: Name = "llama3-70b"
     parameters: Parameters = LLAMA3_70B["parameters"]
-    layers: Annotated[int, bounded(1, 100_000)] = LLAMA3_70B["layers"]
-    kv_heads: Annotated[int, bounded(1, 100_000)] = LLAMA3_70B["kv_heads"]
-    head_dim: Annotated[int, bounded(1, 100_000)] = LLAMA3_70B["head_dim"]
-    bytes_per_param: BytesPerValue = 2.0
-    kv_bytes_per_value: BytesPerValue = 2.0
+    vocab: Count = LLAMA3_70B["vocab"]
+    layers: Count = LLAMA3_70B["layers"]
+    hidden: Count = LLAMA3_70B["hidden"]
+    heads: Count = LLAMA3_70B["heads"]
+    kv_heads: Count = LLAMA3_70B["kv_heads"]
+    head_dim: Count = LLAMA3_70B["head_dim"]
+    intermediate: Count = LLAMA3_70B["intermediate"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _built_in(cls, data):
+        if isinstance(data, dict) and data.get("name", cls.model_fields["name"].default) in served_models():
+            return {**served_models()[data.get("name", cls.model_fields["name"].default)], **data}
+        return data
+
+    @model_validator(mode="after")
+    def _embedding(self):
+        if self.parameters <= self.vocab * self.hidden:
+            raise ValueError(f"parameters {self.parameters:g} are no more than the embedding table "
+                             f"(vocab x hidden = {self.vocab * self.hidden:g}; allowed: more)")
+        return self
 
 
 class RequestClass(SettingsModel):
@@ -194,19 +223,58 @@ class Slo(SettingsModel):
     tpot_ms: Annotated[float, bounded(0, 1e7, " ms", lo_open=True)] = 50.0
 
 
-class Serving(SettingsModel):
-    """How replicas serve: tensor-parallel size, efficiencies, batch and queue limits."""
+Precision = Literal["bf16", "fp8"]
 
-    gpus_per_replica: Annotated[int, bounded(1, 1_000_000, " GPUs")] = 8
-    prefill_efficiency: Fraction = 0.5
-    decode_compute_efficiency: Fraction = 0.5
-    hbm_efficiency: Fraction = 0.8
-    # HBM share usable for weights + KV cache (the rest: activations, runtime).
-    hbm_usable_fraction: Fraction = 0.9
-    # vLLM's default max_num_seqs.
-    max_batch: Annotated[int, bounded(1, 1_000_000)] = 256
+# Fitted to the published serving results marked "fit" in docs/serving.md (H100 only:
+# TensorRT-LLM 0.17 max throughput, Llama 3.1 8B TP1 and 70B TP2/TP8; TensorRT-LLM 0.14
+# online, 467/256 tokens at 2-32 requests/s) by benchmarks/serving_fit.py; every other row
+# of that table is held out.
+FITTED_GEMM_EFFICIENCY = 0.58
+FITTED_HBM_EFFICIENCY = 0.66
+FITTED_STEP_OVERHEAD_S = 0.87e-3
+FITTED_SEQUENCE_OVERHEAD_S = 6.0e-6
+
+
+class Serving(SettingsModel):
+    """How a replica serves: parallelism, precision, the engine's limits and efficiencies
+    (the serving model in docs/serving.md)."""
+
+    tensor_parallel: Annotated[int, bounded(1, 1024, " GPUs")] = 8
+    pipeline_parallel: Annotated[int, bounded(1, 1024, " stages")] = 1
+    # Weights and matrix maths; the KV cache follows unless kv_cache says otherwise.
+    precision: Precision = "bf16"
+    kv_cache: Precision | None = None
+    # Share of dense peak FLOPs the matrix kernels reach, and of HBM bandwidth the weight
+    # and KV-cache reads reach: fitted (above).
+    gemm_efficiency: Fraction = FITTED_GEMM_EFFICIENCY
+    hbm_efficiency: Fraction = FITTED_HBM_EFFICIENCY
+    # Fixed cost of each engine iteration (scheduling, sampling, launches) and its growth
+    # per sequence in the batch: fitted (above).
+    step_overhead_s: Annotated[float, bounded(0, 10, " s")] = FITTED_STEP_OVERHEAD_S
+    sequence_overhead_s: Annotated[float, bounded(0, 1, " s")] = FITTED_SEQUENCE_OVERHEAD_S
+    # Share of the memory left after weights, activations and the reserve that holds the KV
+    # cache: TensorRT-LLM's default kv_cache_free_gpu_mem_fraction (docs: performance overview).
+    kv_cache_fraction: Fraction = 0.9
+    # Memory per GPU for the CUDA context, communication buffers and workspaces (ASSUMPTION).
+    runtime_reserve_gb: Annotated[float, bounded(0, 1e4, " GB")] = 2.0
+    # TensorRT-LLM's defaults: max_batch_size 2048, max_num_tokens 8192 per iteration
+    # (docs: "Tuning Max Batch Size and Max Num Tokens").
+    max_batch: Annotated[int, bounded(1, 1_000_000, " sequences")] = 2048
+    max_tokens: Annotated[int, bounded(1, 100_000_000, " tokens")] = 8192
     # Admission control: a request that would queue longer than this is dropped.
     max_queue_s: Annotated[float, bounded(0, 1e6, " s")] = 30.0
+
+    @property
+    def gpus_per_replica(self) -> int:
+        return self.tensor_parallel * self.pipeline_parallel
+
+    @property
+    def weight_bytes(self) -> float:
+        return 1.0 if self.precision == "fp8" else 2.0
+
+    @property
+    def kv_bytes(self) -> float:
+        return 1.0 if (self.kv_cache or self.precision) == "fp8" else 2.0
 
 
 class Inference(SettingsModel):
@@ -265,3 +333,23 @@ class WorkloadSettings(SettingsModel):
         if repeated:
             raise ValueError(f"training job names must be unique; repeated: {', '.join(repeated)}")
         return value
+
+
+class InferQuery(SettingsModel):
+    """What `aether infer` asks: a model served on replicas of a catalogue GPU, requests of
+    prompt and output tokens, and a load: a closed loop of `concurrency` clients or an open
+    loop of `rate_per_s` Poisson arrivals (exactly one)."""
+
+    model: InferenceModel = InferenceModel()
+    gpu: AcceleratorName
+    serving: Serving = Serving()
+    prompt_tokens: Tokens
+    output_tokens: Tokens
+    concurrency: Annotated[int, bounded(1, 100_000_000, " requests")] | None = None
+    rate_per_s: Annotated[float, bounded(0, 1e9, " requests/s", lo_open=True)] | None = None
+
+    @model_validator(mode="after")
+    def _one_load(self):
+        if (self.concurrency is None) == (self.rate_per_s is None):
+            raise ValueError("give one load (allowed: concurrency or rate_per_s, not both)")
+        return self

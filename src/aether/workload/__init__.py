@@ -14,26 +14,32 @@ from aether.workload.inputs import WorkloadInputs, synthetic_inputs
 from aether.workload.percentiles import weighted_percentiles
 from aether.workload.result import WorkloadResult
 from aether.workload.serving import (
-    decode_step_seconds,
-    decode_tokens_per_s,
-    kv_bytes_per_token,
-    prefill_seconds,
+    Replica,
+    Served,
+    infer,
+    iteration_s,
+    replica,
+    serve_concurrency,
+    serve_rate,
 )
 from aether.workload.simulate import simulate_workload
 from aether.workload.stage import check_workload, run_workload
 
 __all__ = [
+    "Replica",
+    "Served",
     "WorkloadInputs",
     "WorkloadResult",
     "WorkloadSettings",
     "check_workload",
     "checkpoint_bytes",
     "daly_interval_s",
-    "decode_step_seconds",
-    "decode_tokens_per_s",
-    "kv_bytes_per_token",
-    "prefill_seconds",
+    "infer",
+    "iteration_s",
+    "replica",
     "run_workload",
+    "serve_concurrency",
+    "serve_rate",
     "simulate_workload",
     "synthetic_inputs",
     "training_flops",

@@ -5,13 +5,14 @@ lengths form a cohort; the model gives every request of a cohort the same latenc
 cohort is (latency, count) and percentiles over cohorts are exact per request.
 
 Per ship and step (the ship runs R replicas, scaled by its delivered fraction):
-- work: each request costs its prefill plus its share of decode steps at the largest
-  batch (replica-seconds); arriving work queues in a fluid queue (Lindley's recursion);
-  a request that would wait longer than max_queue_s is dropped (admission control);
-- wait: the backlog ahead of a cohort divided by the service rate, plus an M/G/1 wait
-  for a prefill slot;
-- TTFT = round trip + wait + prefill; TPOT = decode step time at the steady batch that
-  the step's decode demand needs (roofline), capped by the KV-cache batch limit.
+- work: each request costs its replica-seconds at the largest batch (serving.py's
+  MixedReplica); arriving work queues in a fluid queue (Lindley's recursion); a request
+  that would wait longer than max_queue_s is dropped (admission control);
+- the replicas' steady state at the step's admitted request rate (serving.py: continuous
+  batching with chunked prefill): the decode batch, the mean inter-token latency and the
+  wait for the prefill slot;
+- TTFT = round trip + backlog wait + half an iteration + prefill wait + the class's
+  prefill; TPOT = the mean inter-token latency at that load.
 Requests to sites with no reachable, powered and allowed ship are dropped.
 """
 
@@ -25,14 +26,17 @@ from aether.workload.demand import expected_requests
 from aether.workload.inputs import WorkloadInputs
 from aether.workload.percentiles import weighted_percentiles
 from aether.workload.routing import allowed_ships, lowest_rtt, split_by_weight
-from aether.workload.serving import ReplicaModel
+from aether.workload.serving import MixedReplica, queue_wait_s
 
 PERCENTILES = (50.0, 95.0, 99.0)
+# Near a replica's capacity the backlog's fluid queue carries the wait; the prefill queue's
+# M/D/1 wait is taken at no more than this load so the same wait is not counted twice.
+PREFILL_LOAD_CAP = 0.95
 
 
 @dataclass
 class InferenceResult:
-    replica: ReplicaModel
+    replica: MixedReplica
     replicas_per_ship: np.ndarray
     class_names: list[str]
     region_names: list[str]
@@ -81,7 +85,9 @@ class InferenceResult:
             "slo_attainment": round(self.slo_met / self.requests, 6) if self.requests else None,
             "replicas_per_ship": [int(x) for x in self.replicas_per_ship],
             "batch_limit": int(self.replica.batch_cap),
-            "kv_bytes_per_token": self.replica.kv_per_token,
+            "kv_bytes_per_token": float(self.replica.replica.kv_bytes_per_token),
+            "kv_capacity_tokens": int(self.replica.replica.kv_capacity_tokens),
+            "capacity_tokens_per_gpu_hour": round(self.replica.capacity_tokens_per_gpu_hour, 3),
             "cohorts": self.cohorts_total,
             "capacity_utilisation_mean": round(float(self.busy.mean()), 6)
             if self.busy is not None and self.busy.size else None,
@@ -110,13 +116,12 @@ class _Routed:
     ship_i: np.ndarray     # [cohort] ship
     n_i: np.ndarray        # [cohort] requests
     work: np.ndarray       # [t, ship] replica-seconds of prefill and decode
-    pwork: np.ndarray      # [t, ship] replica-seconds of prefill
-    dtok: np.ndarray       # [t, ship] output tokens
+    arrived: np.ndarray    # [t, ship] requests
     q_start: np.ndarray    # [t, ship] backlog at the start of each step
     admitted: np.ndarray   # [t, ship] work admitted
 
 
-def simulate_inference(settings: Inference, inputs: WorkloadInputs, replica: ReplicaModel,
+def simulate_inference(settings: Inference, inputs: WorkloadInputs, replica: MixedReplica,
                        replicas_per_ship: np.ndarray, delivered: np.ndarray,
                        rng: np.random.Generator, chunk_steps: int, on_progress=None
                        ) -> InferenceResult:
@@ -173,7 +178,7 @@ def seconds_of_day(utc) -> float:
 
 
 def _serve_chunk(res: InferenceResult, routed: _Routed, counts, tokens, rtt, rate, R, step,
-                 replica: ReplicaModel, region_of_site, cohorts, sl: slice) -> None:
+                 replica: MixedReplica, region_of_site, cohorts, sl: slice) -> None:
     """Admission, waits and latencies of one chunk's cohorts, tallied into res."""
     K = len(tokens)
     t_i, s_i, k_i, ship_i, n_i = routed.t_i, routed.s_i, routed.k_i, routed.ship_i, routed.n_i
@@ -183,10 +188,9 @@ def _serve_chunk(res: InferenceResult, routed: _Routed, counts, tokens, rtt, rat
         admit = np.where(work > 0, admitted / work, 1.0)
         inv_rate = np.where(rate > 0, 1.0 / rate, np.inf)
         wait = (q_start + 0.5 * np.maximum(admitted - cap, 0.0)) * inv_rate
-        rho_p = np.minimum(np.where(cap > 0, routed.pwork * admit / cap, 0.0), 0.95)
-        pf_wait = rho_p * replica.prefill_residual_s / (1.0 - rho_p)
-        k_tok = np.where(rate > 0, routed.dtok * admit * inv_rate / step, 0.0)
-    tpot_s = replica.step_s(replica.decode_batch(k_tok))
+        per_replica_per_s = np.where(rate > 0, routed.arrived * admit * inv_rate / step, 0.0)
+    point = replica.at_rate(per_replica_per_s)
+    pf_wait = _prefill_wait_s(replica, point)
     res.busy[sl] = np.where(R > 0, np.minimum(cap, q_start + admitted) / (R * step + 1e-300), 0.0)
 
     res.requests += int(counts.sum())
@@ -202,9 +206,11 @@ def _serve_chunk(res: InferenceResult, routed: _Routed, counts, tokens, rtt, rat
     unreached_by_class = (counts.sum(axis=(0, 1)) - np.bincount(k_i, n_i, K)).astype(np.int64)
     res.tokens_dropped += int((dropped * tok_i).sum()) + int((unreached_by_class * tokens).sum())
 
+    at = (t_i, ship_i)
     ttft = (rtt[t_i, s_i, ship_i]
-            + 1000.0 * (wait[t_i, ship_i] + pf_wait[t_i, ship_i] + replica.prefill_s[k_i]))
-    tpot = 1000.0 * tpot_s[t_i, ship_i]
+            + 1000.0 * (wait[at] + 0.5 * point.itl_mean_s[at] + pf_wait[at]
+                        + replica.prefill_s(k_i, point.batch[at])))
+    tpot = 1000.0 * point.itl_mean_s[at]
     ok = served > 0
     res.slo_met += int(served[ok & (ttft <= res.slo_ttft_ms) & (tpot <= res.slo_tpot_ms)].sum())
     res.cohorts_total += int(ok.sum())
@@ -214,11 +220,19 @@ def _serve_chunk(res: InferenceResult, routed: _Routed, counts, tokens, rtt, rat
     cohorts["region"].append(region_of_site[s_i[ok]].astype(np.int16))
 
 
-def _work_per_step(key, n_i, k_i, replica: ReplicaModel, size: int):
-    """Replica-seconds of all work, of prefill, and output tokens, summed per key."""
+def _prefill_wait_s(replica: MixedReplica, point) -> np.ndarray:
+    """Mean wait for the prefill slot (M/G/1: the residual E[S^2] / 2 E[S] of the classes'
+    prefills at the step's batch), at a load of at most PREFILL_LOAD_CAP."""
+    s = np.stack([replica.prefill_s(k, point.batch) for k in range(len(replica.share))])
+    share = replica.share.reshape((-1,) + (1,) * point.batch.ndim)
+    second_over_first = np.sum(share * s**2, axis=0) / np.sum(share * s, axis=0)
+    return queue_wait_s(np.minimum(point.prefill_load, PREFILL_LOAD_CAP), second_over_first)
+
+
+def _work_per_step(key, n_i, k_i, replica: MixedReplica, size: int):
+    """Replica-seconds of work and requests, summed per key."""
     return (np.bincount(key, n_i * replica.service_s[k_i], size),
-            np.bincount(key, n_i * replica.prefill_s[k_i], size),
-            np.bincount(key, n_i * replica.output_tokens[k_i], size))
+            np.bincount(key, n_i, size).astype(float))
 
 
 def _route_lowest_rtt(counts, rtt, avail, rate, step, backlog, max_queue_s, replica):
@@ -229,15 +243,14 @@ def _route_lowest_rtt(counts, rtt, avail, rate, step, backlog, max_queue_s, repl
     t_i, s_i, k_i = np.nonzero(live)
     n_i = live[t_i, s_i, k_i]
     ship_i = ship[t_i, s_i]
-    work, pwork, dtok = (w.reshape(tc, N) for w in
-                         _work_per_step(t_i * N + ship_i, n_i, k_i, replica, tc * N))
+    work, arrived = (w.reshape(tc, N) for w in _work_per_step(t_i * N + ship_i, n_i, k_i, replica, tc * N))
     q_start = np.zeros((tc, N))
     admitted = np.zeros((tc, N))
     q = backlog.copy()
     for t in range(tc):
         q_start[t] = q
         admitted[t], q = admit_and_queue(q, work[t], rate[t] * step, max_queue_s * rate[t])
-    return _Routed(t_i, s_i, k_i, ship_i, n_i, work, pwork, dtok, q_start, admitted), q
+    return _Routed(t_i, s_i, k_i, ship_i, n_i, work, arrived, q_start, admitted), q
 
 
 def _route_least_loaded(counts, rtt, avail, rate, step, backlog, max_queue_s, replica):
@@ -245,7 +258,7 @@ def _route_least_loaded(counts, rtt, avail, rate, step, backlog, max_queue_s, re
     proportion to their spare capacity at the start of the step (backlog counted)."""
     tc, N = rate.shape
     q = backlog.copy()
-    q_start, admitted, work, pwork, dtok = (np.zeros((tc, N)) for _ in range(5))
+    q_start, admitted, work, arrived = (np.zeros((tc, N)) for _ in range(4))
     parts = []
     for t in range(tc):
         cap = rate[t] * step
@@ -256,9 +269,9 @@ def _route_least_loaded(counts, rtt, avail, rate, step, backlog, max_queue_s, re
         split = split_by_weight(counts[t], w)  # [site, class, ship]
         s_i, k_i, ship_i = np.nonzero(split)
         n_i = split[s_i, k_i, ship_i]
-        work[t], pwork[t], dtok[t] = _work_per_step(ship_i, n_i, k_i, replica, N)
+        work[t], arrived[t] = _work_per_step(ship_i, n_i, k_i, replica, N)
         q_start[t] = q
         admitted[t], q = admit_and_queue(q, work[t], cap, max_queue_s * rate[t])
         parts.append((np.full(len(n_i), t), s_i, k_i, ship_i, n_i))
     t_i, s_i, k_i, ship_i, n_i = (np.concatenate([p[j] for p in parts]) for j in range(5))
-    return _Routed(t_i, s_i, k_i, ship_i, n_i, work, pwork, dtok, q_start, admitted), q
+    return _Routed(t_i, s_i, k_i, ship_i, n_i, work, arrived, q_start, admitted), q

@@ -14,7 +14,7 @@ from aether.workload.finetuning import FineTuningProcess
 from aether.workload.inference import simulate_inference
 from aether.workload.inputs import WorkloadInputs
 from aether.workload.result import WorkloadResult, busy_seconds_per_step
-from aether.workload.serving import replica_model
+from aether.workload.serving import inference_replica, replica, replica_problem
 from aether.workload.timeline import RateTimeline
 from aether.workload.training import TrainingProcess, plan_training
 
@@ -114,18 +114,10 @@ def _inference_gpus(settings: WorkloadSettings, left: np.ndarray, acc: Accelerat
     else:
         inf[:] = inference.gpus_per_ship
     sv, m = inference.serving, inference.model
-    weights = m.parameters * m.bytes_per_param
-    usable = sv.gpus_per_replica * acc.hbm_bytes * sv.hbm_usable_fraction
-    if weights > usable:
-        problems.append(
-            f"workload.inference.model: {m.name} does not fit: {m.parameters:.3g} "
-            f"parameters x {m.bytes_per_param:g} bytes = {_gb(weights)} of weights, more "
-            f"than the {_gb(usable)} usable on a replica of {sv.gpus_per_replica} x "
-            f"{acc.name} ({_gb(acc.hbm_bytes)} each, {sv.hbm_usable_fraction:g} usable)")
-    elif replica_model(inference, acc).batch_cap < 1:
-        problems.append(
-            f"workload.inference.model: {m.name} leaves no room for the KV cache of one "
-            f"request on a replica of {sv.gpus_per_replica} x {acc.name}")
+    longest = max(c.prompt_tokens + c.output_tokens for c in inference.demand.classes)
+    problem = replica_problem(replica(m, sv, acc), longest, m.name, acc.name)
+    if problem is not None:
+        problems.append(f"workload.inference.{problem[0]}: {problem[1]}")
     elif inference.demand.requests_per_day > 0 and (inf // sv.gpus_per_replica).sum() == 0:
         problems.append(
             f"workload.inference: no ship has {sv.gpus_per_replica} GPUs left for one "
@@ -178,7 +170,7 @@ def simulate_workload(settings: WorkloadSettings, inputs: WorkloadInputs, seed: 
     t0 = time.perf_counter()
     inference = None
     if settings.inference is not None:
-        replica = replica_model(settings.inference, inputs.accelerator)
+        replica = inference_replica(settings.inference, inputs.accelerator)
         replicas = alloc["inference"] // settings.inference.serving.gpus_per_replica
         inference = simulate_inference(
             settings.inference, inputs, replica, replicas, d_run, rng_inference,
