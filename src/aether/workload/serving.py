@@ -14,13 +14,14 @@ costs, kernel group by kernel group:
   1/tp of the message at the bus bandwidth NCCL reaches;
 - pipeline parallelism: the activations sent to the next stage;
 
-and each iteration pays a fixed overhead (scheduling, sampling, launch). Every input is an
-array: one element per configuration, so thousands of configurations run at once.
+and each iteration pays an overhead (scheduling, sampling, launches), fixed and per sequence.
+Every input is an array: one element per configuration, so thousands of configurations
+run at once.
 
-Load: a fluid steady state parametrised by the decode batch B (section "Load" in
-docs/serving.md). Decode and prefill share iterations, so a share of iterations carries a
+Load: a fluid steady state parametrised by the decode batch B ("Continuous batching and
+load" in docs/serving.md). Decode and prefill share iterations, so a share of iterations carries a
 prompt chunk and is slower; inter-token latency is that two-point mixture. Prompts wait
-for the prefill slot as in an M/D/1 queue; a closed loop (fixed concurrency) beyond the
+for the iterations' prompt budget as in an M/D/1 queue; a closed loop (fixed concurrency) beyond the
 batch limit waits for a free slot.
 """
 
@@ -47,10 +48,11 @@ class Replica:
     Model shape: parameters, vocab, layers, hidden, heads, kv_heads, head_dim,
     intermediate. Precision: weight_bytes per parameter, kv_bytes per cached value. GPU:
     peak_flops (dense, at the weights' precision), hbm_bytes as the device reports it,
-    hbm_bytes_per_s, link_bytes_per_s (scale-up link, per direction), link_latency_s (one
-    all-reduce of a small message). Parallelism: tp, pp. Engine: the efficiencies, the
-    per-iteration overhead, the KV cache's share of free memory, the memory reserved per
-    GPU, max_batch sequences and max_tokens per iteration.
+    hbm_bytes_per_s, and the scale-up link: link_bytes_per_s per direction,
+    allreduce_bytes_per_s (the bus bandwidth of a ring all-reduce), link_latency_s (one ring
+    step). Parallelism: tp, pp. Engine: the efficiencies, the overheads per iteration and
+    per sequence in it, the KV cache's share of free memory, the memory reserved per GPU,
+    max_batch sequences and max_tokens per iteration.
     """
 
     parameters: np.ndarray
