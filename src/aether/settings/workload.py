@@ -231,8 +231,8 @@ Precision = Literal["bf16", "fp8"]
 # of that table is held out.
 FITTED_GEMM_EFFICIENCY = 0.58
 FITTED_HBM_EFFICIENCY = 0.66
-FITTED_STEP_OVERHEAD_S = 0.87e-3
-FITTED_SEQUENCE_OVERHEAD_S = 6.0e-6
+FITTED_STEP_OVERHEAD_S = 0.80e-3
+FITTED_SEQUENCE_OVERHEAD_S = 5.9e-6
 
 
 class Serving(SettingsModel):
