@@ -174,9 +174,8 @@ class InferenceModel(SettingsModel):
     @model_validator(mode="before")
     @classmethod
     def _built_in(cls, data):
-        if isinstance(data, dict) and data.get("name", cls.model_fields["name"].default) in served_models():
-            return {**served_models()[data.get("name", cls.model_fields["name"].default)], **data}
-        return data
+        name = data.get("name", "llama3-70b") if isinstance(data, dict) else None
+        return {**served_models()[name], **data} if name in served_models() else data
 
     @model_validator(mode="after")
     def _embedding(self):
@@ -227,7 +226,7 @@ Precision = Literal["bf16", "fp8"]
 
 # Fitted to the published serving results marked "fit" in docs/serving.md (H100 only:
 # TensorRT-LLM 0.17 max throughput, Llama 3.1 8B TP1 and 70B TP2/TP8; TensorRT-LLM 0.14
-# online, 467/256 tokens at 2-32 requests/s) by benchmarks/serving_fit.py; every other row
+# online, 467/256 tokens at 2-16 requests/s) by benchmarks/serving_fit.py; every other row
 # of that table is held out.
 FITTED_GEMM_EFFICIENCY = 0.58
 FITTED_HBM_EFFICIENCY = 0.66
