@@ -25,7 +25,10 @@ def steady(inputs):
 
 
 def small_job(**kw) -> TrainingJob:
-    args = dict(name="job", parameters=8e9, tokens=2e11, gpus=512)
+    """An 8B job at a given MFU of 0.40 (so hand calculations stay simple) and without planned
+    interruptions unless asked."""
+    args = dict(name="job", parameters=8e9, tokens=2e11, gpus=512, mfu={"default": 0.40},
+                gpu_planned_interval_h=1e30)
     args.update(kw)
     return TrainingJob(**args)
 

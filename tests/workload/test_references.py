@@ -26,7 +26,10 @@ def llama3_405b():
     inputs = steady(small_inputs(gpus_per_ship=LLAMA3_GPUS, n_sites=1, duration_s=3600.0,
                                  step_s=60.0, accelerator=lookup("H100-SXM"),
                                  dose_rad_per_year=0.0))
-    job = TrainingJob(name="llama3-405b", parameters=405e9, tokens=15.6e12, gpus=LLAMA3_GPUS)
+    # Meta's layout at this scale: TP 8, PP 16, CP 1 (table 4); 8 virtual stages is ours.
+    job = TrainingJob(name="llama3-405b", parameters=405e9, tokens=15.6e12, gpus=LLAMA3_GPUS,
+                      model="llama3-405b",
+                      layout={"tensor_parallel": 8, "pipeline_parallel": 16, "virtual_stages": 8})
     settings = WorkloadSettings(training=[job], inference=None, fine_tuning=None,
                                 horizon_days=LLAMA3_DAYS)
     return simulate_workload(settings, inputs, seed=0).metrics()["training"]["llama3-405b"]
@@ -35,9 +38,13 @@ def llama3_405b():
 def test_llama3_405b_training_compute(llama3_405b):
     # Dubey et al. 2024, section 3.1.1: 3.8e25 FLOPs for 405B parameters on 15.6T tokens.
     assert llama3_405b["compute_flops"] == pytest.approx(3.8e25, rel=0.01)
-    # At 40% MFU (their 38-43%, table 4) of 989 TFLOPS on 16,384 GPUs the ideal run is
-    # 3.79e25 / (16,384 x 989e12 x 0.40) = 5.849e6 s = 67.7 days.
-    assert llama3_405b["ideal_days"] == pytest.approx(67.69, abs=0.01)
+    # Table 4: 41% BF16 MFU on 16,384 GPUs counting causal attention; on 6N alone that is
+    # 0.41 x 6N / (6N + 6 L s h) = 0.41 x 2.4351e12 / (2.4351e12 + 6 x 126 x 8192 x 16384)
+    # = 0.3939, so the ideal run is 3.79e25 / (16,384 x 989e12 x 0.3939) = 68.7 days. The MFU
+    # model's layout gives it within 3%.
+    assert llama3_405b["mfu_source"] == "model"
+    assert llama3_405b["mfu"] == pytest.approx(0.3939, rel=0.03)
+    assert llama3_405b["ideal_days"] == pytest.approx(68.74, rel=0.03)
 
 
 def test_adam_checkpoint_size_of_405b(llama3_405b):
@@ -54,14 +61,19 @@ def test_llama3_interruptions_and_effective_training_time(llama3_405b):
     # is Poisson with mean 419 (standard deviation 20.5); four sigma either side.
     failures = llama3_405b["failures"]["hard"]
     assert 419 - 82 <= failures <= 419 + 82
-    assert llama3_405b["restarts"] == failures
+    # Section 3.3.4 and table 5: 47 planned interruptions in the same 54 days (mean 47,
+    # standard deviation 6.9); four sigma either side.
+    planned = llama3_405b["planned_interruptions"]
+    assert 47 - 28 <= planned <= 47 + 28
+    assert llama3_405b["restarts"] == failures + planned
     goodput = llama3_405b["goodput"]
     assert goodput > 0.90
-    # By hand, from the failures drawn: each costs the 600 s restart plus on average half a
-    # checkpoint interval of lost work; each interval tau pays a checkpoint of C seconds.
+    # By hand, from the interruptions drawn: each failure costs the 600 s restart plus on
+    # average half a checkpoint interval of lost work; each planned one a checkpoint and the
+    # restart; each interval tau pays a checkpoint of C seconds.
     tau, cost = llama3_405b["checkpoint_interval_s"], llama3_405b["checkpoint_cost_s"]
     run_s = LLAMA3_DAYS * 86400
-    expected = 1 - failures * (600 + tau / 2) / run_s - cost / tau
+    expected = 1 - failures * (600 + tau / 2) / run_s - planned * (600 + cost) / run_s - cost / tau
     assert goodput == pytest.approx(expected, abs=0.005)
 
 

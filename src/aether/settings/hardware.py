@@ -20,7 +20,8 @@ MIB_BYTES = 2**20
 class Accelerator:
     """One accelerator (per GPU figures). Memory in decimal GB as the device reports it; the
     scale-up link (NVLink) per direction, the bus bandwidth a ring all-reduce reaches on it
-    and one ring step's latency (0: no link, replicas of one GPU only)."""
+    and one ring step's latency (0: no link, replicas of one GPU only); the GPUs of one
+    scale-up domain and the scale-out network's bandwidth per GPU beyond it."""
 
     name: str
     bf16_dense_tflops: float
@@ -34,6 +35,8 @@ class Accelerator:
     nvlink_gb_s: float = 0.0
     allreduce_gb_s: float = 0.0
     nvlink_latency_us: float = 0.0
+    scale_up_gpus: int = 8
+    scale_out_gb_s: float = 50.0
     source: str = ""
 
     def dense_tflops(self, precision: str = "bf16") -> float:
@@ -58,6 +61,10 @@ class Accelerator:
     @property
     def allreduce_bytes_per_s(self) -> float:
         return self.allreduce_gb_s * 1e9
+
+    @property
+    def scale_out_bytes_per_s(self) -> float:
+        return self.scale_out_gb_s * 1e9
 
     @property
     def link_latency_s(self) -> float:

@@ -37,6 +37,10 @@ class AcceleratorSpec(SettingsModel):
     nvlink_gb_s: Annotated[float, bounded(0, 1e5, " GB/s")] = 0.0
     allreduce_gb_s: Annotated[float, bounded(0, 1e5, " GB/s")] = 0.0
     nvlink_latency_us: Annotated[float, bounded(0, 1e6, " us")] = 3.0
+    # GPUs of one scale-up (NVLink) domain, and the scale-out network per GPU beyond it
+    # (catalogue: 8 GPUs and 50 GB/s, one 400 Gb/s NIC per GPU as in DGX H100/B200).
+    scale_up_gpus: Annotated[int, bounded(1, 100_000, " GPUs")] = 8
+    scale_out_gb_s: Annotated[float, bounded(0, 1e5, " GB/s", lo_open=True)] = 50.0
     source: str = "scenario"
 
     def accelerator(self) -> Accelerator:

@@ -26,9 +26,27 @@ GPU_MTBF_H = LLAMA3_DAYS * 24.0 * LLAMA3_GPUS / LLAMA3_INTERRUPTIONS  # about 50
 # moments, about 16 bytes per parameter (Rajbhandari et al. 2020, ZeRO, section 3.1).
 ADAM_BYTES_PER_PARAM = 16.0
 
-# MFU of dense pre-training: Llama 3 405B reached 38-43% on H100 (Dubey et al. 2024,
-# table 4). B200 and others: assumption, the same order until published.
-DEFAULT_MFU = {"H100": 0.40, "H200": 0.40, "B200": 0.40, "GB200": 0.40, "default": 0.35}
+# The training MFU model's two free parameters (aether.workload.parallelism, docs/training.md):
+# the matrix kernels' share of dense peak and the HBM bytes of element-wise work per hidden value,
+# per layer and token (forward and backward). Fitted to the published rows marked "fit" in
+# benchmarks/training_published.yaml by benchmarks/training_fit.py; the other rows are held out.
+TRAINING_GEMM_EFFICIENCY = 0.54
+TRAINING_ELEMENTWISE_BYTES = 374.0
+
+# Llama 3 405B pre-training: 466 job interruptions in 54 days on 16,384 H100s, 47 of them planned
+# (automated maintenance, firmware upgrades, configuration changes) and 419 unexpected (Dubey et
+# al. 2024, section 3.3.4, table 5). Planned ones per GPU give a mean time between them per GPU.
+LLAMA3_PLANNED_INTERRUPTIONS = 47
+GPU_PLANNED_INTERVAL_H = LLAMA3_DAYS * 24.0 * LLAMA3_GPUS / LLAMA3_PLANNED_INTERRUPTIONS  # about 451,800 h
+
+# Llama 3 pre-training sequences: 8,192 tokens (Dubey et al. 2024, section 3.4.1).
+SEQUENCE_TOKENS = 8192
+
+# The model-parallel group (TP x PP) is the smallest power of two whose share of the bf16 weights
+# and gradients (4 bytes per parameter) takes at most this share of a GPU's memory, leaving the
+# rest for the sharded optimizer state and activations. ASSUMPTION, chosen so that Llama 3 405B on
+# 80 GB H100s gets Meta's TP 8 x PP 16 (Dubey et al. 2024, table 4).
+MODEL_STATE_MEMORY_SHARE = 0.2
 
 # Llama 3 405B's final global batch: 16M tokens (Dubey et al. 2024, section 3.4.1).
 GLOBAL_BATCH_TOKENS = 16.0e6
@@ -67,12 +85,39 @@ GpusOrNone = Annotated[int, bounded(0, 100_000_000, " GPUs")]
 Tokens = Annotated[int, bounded(1, 100_000_000, " tokens")]
 
 
+Parallel = Annotated[int, bounded(1, 1_000_000)]
+Count = Annotated[int, bounded(1, 10_000_000)]
+
+
+class TrainingLayout(SettingsModel):
+    """How a job splits over its GPUs (docs/training.md). Left out, each part is chosen from the
+    model and the GPUs: TP up to the scale-up domain and PP so that the weights fit, CP 1, two
+    layers per virtual pipeline stage (NVIDIA's Megatron-Bridge Llama 3 recipes), one sequence
+    per micro-batch; data parallel takes the rest."""
+
+    tensor_parallel: Parallel | None = None
+    pipeline_parallel: Parallel | None = None
+    context_parallel: Parallel = 1
+    virtual_stages: Parallel | None = None
+    micro_batch_sequences: Parallel = 1
+    sequence_tokens: Annotated[int, bounded(1, 100_000_000, " tokens")] = SEQUENCE_TOKENS
+    # The model's fitted parameters (above).
+    gemm_efficiency: Fraction = TRAINING_GEMM_EFFICIENCY
+    elementwise_bytes: Annotated[float, bounded(0, 1e6, " bytes")] = TRAINING_ELEMENTWISE_BYTES
+
+
 class TrainingJob(SettingsModel):
     """One pre-training run: 6 x parameters x tokens FLOPs on `gpus` GPUs of one or more ships."""
 
     name: Identifier
     parameters: Parameters
     tokens: Annotated[float, bounded(0, 1e17, " tokens", lo_open=True)]
+    # The model's shape for the MFU model: a built-in name (llama3-8b, llama3-70b, llama3-405b)
+    # or layers and hidden; left out, the Llama 3 family's shape at this many parameters.
+    model: Name | None = None
+    layers: Count | None = None
+    hidden: Count | None = None
+    layout: TrainingLayout = TrainingLayout()
     precision: Literal["bf16", "fp8"] = "bf16"
     # Total GPUs of the job, split evenly over its ships.
     gpus: Gpus
@@ -99,12 +144,25 @@ class TrainingJob(SettingsModel):
     onboard_write_gbytes_per_s_per_gpu: Annotated[float, bounded(0, 1e4, " GB/s", lo_open=True)] = 1.0
     # Share of the ship's ground backhaul a checkpoint upload may use (assumption).
     checkpoint_backhaul_share: Fraction = 0.5
-    # Model FLOPs utilisation per accelerator name (case-insensitive; "default" otherwise).
-    mfu: dict[Name, Fraction] = DEFAULT_MFU
+    # Model FLOPs utilisation (6 x parameters per token) per accelerator name (case-insensitive;
+    # "default" otherwise). Left out: from the layout (aether.workload.parallelism).
+    mfu: dict[Name, Fraction] | None = None
     gpu_mtbf_h: Annotated[float, bounded(0, NEVER, " h", lo_open=True)] = GPU_MTBF_H
+    # Per-GPU mean time between planned interruptions (maintenance, firmware, configuration); the
+    # job checkpoints first, so each costs a checkpoint and a restart but no work.
+    gpu_planned_interval_h: Annotated[float, bounded(0, NEVER, " h", lo_open=True)] = GPU_PLANNED_INTERVAL_H
     # Assumption: about 10 minutes to reschedule, reload the checkpoint and warm up.
     restart_s: Seconds = 600.0
     start_s: Seconds = 0.0
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.model is not None and self.model not in served_models():
+            raise ValueError(f"model {self.model!r} is not a built-in shape "
+                             f"(allowed: {', '.join(served_models())}, or give layers and hidden)")
+        if (self.layers is None) != (self.hidden is None):
+            raise ValueError("give both layers and hidden, or neither")
+        return self
 
     @field_validator("ships")
     @classmethod
@@ -154,7 +212,6 @@ def served_models() -> dict[str, dict]:
 
 
 LLAMA3_70B = served_models()["llama3-70b"]
-Count = Annotated[int, bounded(1, 10_000_000)]
 
 
 class InferenceModel(SettingsModel):

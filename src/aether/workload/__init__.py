@@ -11,6 +11,7 @@ inference, driven by plain arrays from the ship and network stages (`WorkloadInp
 from aether.settings.workload import WorkloadSettings, training_flops
 from aether.workload.checkpoint import checkpoint_bytes, daly_interval_s, young_interval_s
 from aether.workload.inputs import WorkloadInputs, synthetic_inputs
+from aether.workload.parallelism import Efficiencies, pipeline_bubble, training_step
 from aether.workload.percentiles import weighted_percentiles
 from aether.workload.result import WorkloadResult
 from aether.workload.serving import (
@@ -26,6 +27,7 @@ from aether.workload.simulate import simulate_workload
 from aether.workload.stage import check_workload, run_workload
 
 __all__ = [
+    "Efficiencies",
     "Replica",
     "Served",
     "WorkloadInputs",
@@ -35,6 +37,7 @@ __all__ = [
     "checkpoint_bytes",
     "daly_interval_s",
     "infer",
+    "pipeline_bubble",
     "iteration_s",
     "replica",
     "run_workload",
@@ -43,6 +46,7 @@ __all__ = [
     "simulate_workload",
     "synthetic_inputs",
     "training_flops",
+    "training_step",
     "weighted_percentiles",
     "young_interval_s",
 ]

@@ -13,6 +13,7 @@ from aether.workload import events as ev
 from aether.workload.finetuning import FineTuningProcess
 from aether.workload.inference import simulate_inference
 from aether.workload.inputs import WorkloadInputs
+from aether.workload.parallelism import job_layout, layout_problems
 from aether.workload.result import WorkloadResult, busy_seconds_per_step
 from aether.workload.serving import inference_replica, replica, replica_problem
 from aether.workload.timeline import RateTimeline
@@ -64,7 +65,8 @@ def allocate_gpus(settings: WorkloadSettings, ship_names: list[str], gpus_per_sh
 
 def _training_gpus(settings: WorkloadSettings, known: dict[str, int], acc: Accelerator,
                    problems: list[str]) -> np.ndarray:
-    """Training GPUs per ship; a job must split evenly and its sharded state fit in HBM."""
+    """Training GPUs per ship; a job must split evenly, its layout fit a ship's GPUs and its
+    sharded state fit in HBM."""
     train = np.zeros(len(known), np.int64)
     for j, job in enumerate(settings.training):
         where = f"workload.training[{j}] ({job.name})"
@@ -75,6 +77,8 @@ def _training_gpus(settings: WorkloadSettings, known: dict[str, int], acc: Accel
             continue
         per_ship = job.gpus // len(idx)
         train[idx] += per_ship
+        layout = job_layout(job, acc, per_ship, job.global_batch_tokens / len(idx))
+        problems += [f"{where}.layout: {p}" for p in layout_problems(job, acc, per_ship, layout)]
         need = job.parameters * job.checkpoint_bytes_per_param / per_ship
         if need > acc.hbm_bytes:
             problems.append(

@@ -4,8 +4,10 @@ A job computes 6 x parameters x tokens FLOPs at gpus x peak x MFU x delivered fr
 (the slowest of its ships sets the pace), less the time its ships spend exchanging
 gradients. It checkpoints every interval (Young/Daly from its failure rate, or fixed),
 fails as a Poisson process (hard GPU failures, radiation SDC and interrupts), rolls back
-to the last durable checkpoint, and pays a restart. Injected outages stop it until the
-ship is back.
+to the last durable checkpoint, and pays a restart. Planned interruptions (maintenance,
+firmware) come as their own Poisson process: the job checkpoints first, so each costs a
+checkpoint and a restart but no work. Injected outages stop it until the ship is back. The MFU
+is the job's `mfu` where given, else the layout model's (aether.workload.parallelism).
 """
 
 from dataclasses import dataclass, field
@@ -18,11 +20,13 @@ from aether.settings.workload import Reliability, TrainingJob
 from aether.workload import events as ev
 from aether.workload.checkpoint import checkpoint_bytes, daly_interval_s, young_interval_s
 from aether.workload.failures import FailureRates, job_failure_rates
+from aether.workload.parallelism import Layout, StepTimes, job_layout, layout_step
 from aether.workload.timeline import RateTimeline
 
 
 def mfu_for(mfu: dict[str, float], accelerator_name: str) -> float:
-    """The job's MFU on this accelerator: exact name, then a key inside the name, then default."""
+    """A given MFU table's value for this accelerator: exact name, then a key inside the name,
+    then default."""
     name = accelerator_name.lower()
     table = {k.lower(): v for k, v in mfu.items()}
     if name in table:
@@ -65,6 +69,10 @@ class TrainingPlan:
     mfu: float
     flops: float
     rates: FailureRates
+    planned_per_s: float
+    layout: Layout
+    step: StepTimes
+    mfu_source: str  # "model" or "given"
     checkpoint_bytes: float
     checkpoint_cost_s: float
     checkpoint_interval_s: float
@@ -93,7 +101,9 @@ def plan_training(
     """delivered_run: [time, ship] with injected outages; delivered_repeat: without."""
     n = len(ship_index)
     peak = accelerator.peak_flops(job.precision)
-    mfu = mfu_for(job.mfu, accelerator.name)
+    layout = job_layout(job, accelerator, job.gpus // n, job.global_batch_tokens / n)
+    step = layout_step(job, accelerator, layout)
+    mfu = float(step.mfu) if job.mfu is None else mfu_for(job.mfu, accelerator.name)
     nominal = job.gpus * peak * mfu
     d_run = delivered_run[:, ship_index].min(axis=1)
     d_rep = delivered_repeat[:, ship_index].min(axis=1)
@@ -133,8 +143,10 @@ def plan_training(
         upload = RateTimeline(bh, step_s)
     weights = np.where(d_rep > 0, 1.0, 0.0)
     comm_mean = float(np.average(eff_rep, weights=weights)) if weights.sum() else 0.0
-    return TrainingPlan(job, ship_index, job.gpus / n, peak, mfu, job.flops, rates, size, cost,
-                        interval, progress, delivered, upload, comm_mean)
+    planned = job.gpus / (job.gpu_planned_interval_h * SECONDS_PER_HOUR)
+    return TrainingPlan(job, ship_index, job.gpus / n, peak, mfu, job.flops, rates, planned, layout, step,
+                        "model" if job.mfu is None else "given", size, cost, interval, progress, delivered,
+                        upload, comm_mean)
 
 
 @dataclass
@@ -146,6 +158,8 @@ class TrainingResult:
     restarts: int = 0
     failures: dict[str, int] = field(default_factory=lambda: {
         "hard": 0, "sdc": 0, "functional": 0, "outage": 0})
+    planned: int = 0
+    planned_down_s: float = 0.0
     lost_flops: float = 0.0
     restart_gpu_s: float = 0.0
     checkpoint_gpu_s: float = 0.0
@@ -192,7 +206,14 @@ class TrainingResult:
             "job_mtbf_h": round(p.rates.mtbf_s / SECONDS_PER_HOUR, 4),
             "lost_gpu_hours": round(lost_gpu_h, 3),
             "checkpoint_gpu_hours": round(self.checkpoint_gpu_s / SECONDS_PER_HOUR, 3),
-            "mfu": p.mfu,
+            "mfu": round(p.mfu, 6),
+            "mfu_source": p.mfu_source,
+            "layout": p.layout.as_dict(),
+            "pipeline_bubble": round(float(p.step.bubble), 6),
+            "planned_interruptions": self.planned,
+            "planned_downtime_h": round(self.planned_down_s / SECONDS_PER_HOUR, 4),
+            "job_planned_interval_h": round(1.0 / p.planned_per_s / SECONDS_PER_HOUR, 4)
+            if p.planned_per_s > 0 else None,
             "gpus": p.job.gpus,
             "ships": [int(i) for i in p.ship_index],
             "cross_ship": p.job.cross_ship if len(p.ship_index) > 1 else None,
@@ -225,6 +246,8 @@ class TrainingProcess:
         queue.schedule(plan.job.start_s, ev.ARRIVAL, self._start)
         if plan.rates.total_per_s > 0:
             self._schedule_failure(plan.job.start_s)
+        if plan.planned_per_s > 0:
+            self._schedule_planned(plan.job.start_s)
         # Progress at the end of the simulated window.
         queue.schedule(run_s, ev.ARRIVAL + 1, self._mark_run_end)
 
@@ -265,6 +288,10 @@ class TrainingProcess:
     def _schedule_failure(self, t: float) -> None:
         dt = self.rng.exponential(self.p.rates.mtbf_s)
         self.q.schedule(t + dt, ev.FAILURE, self._on_failure)
+
+    def _schedule_planned(self, t: float) -> None:
+        dt = self.rng.exponential(1.0 / self.p.planned_per_s)
+        self.q.schedule(t + dt, ev.FAILURE, self._on_planned)
 
     def _interrupt(self, t: float) -> None:
         """Lose everything since the last durable checkpoint."""
@@ -345,6 +372,30 @@ class TrainingProcess:
         kind = self._kinds[int(self.rng.choice(len(self._kinds), p=self._probs))]
         self.r.failures[kind] += 1
         self._interrupt(t)
+        self._restart(t)
+
+    def _on_planned(self, t: float) -> None:
+        """A planned interruption of a running job: write a checkpoint (durable: the hardware is
+        intact, so the local copy survives), then restart. Others find the job already stopped."""
+        if self.state == DONE:
+            return
+        self._schedule_planned(t)
+        if self.state != RUNNING:
+            return
+        self._leave_running(t)
+        self._cancel()
+        self.r.planned += 1
+        self.since_checkpoint_s = 0.0
+        self.committed = self.done_flops
+        self.r.checkpoint_gpu_s += self.p.job.gpus * self.p.checkpoint_cost_s
+        self.r.planned_down_s += self.p.checkpoint_cost_s + self.p.job.restart_s
+        self.state = CHECKPOINTING
+        self._stall = self.q.schedule(t + self.p.checkpoint_cost_s, ev.COMPLETION, self._on_planned_written)
+        self._record(t)
+
+    def _on_planned_written(self, t: float) -> None:
+        self._stall = None
+        self.r.checkpoints += 1
         self._restart(t)
 
     def _on_restarted(self, t: float) -> None:
