@@ -42,3 +42,18 @@ def test_more_gpus_than_the_ship_has(write_scenario):
     line = _validate(write_scenario, {"training": [{"name": "t", "parameters": 8e9, "tokens": 1e11,
                                                     "gpus": 20_000}], "inference": None})
     assert "has 10000 GPUs but the workload asks for 20512 (training 20000, fine-tuning 512" in line
+
+
+@pytest.mark.parametrize(("layout", "expected"), [
+    ({"tensor_parallel": 16}, "tensor_parallel 16 is more than the 8 GPUs of one B200 scale-up (NVLink) domain "
+                              "(allowed: 1 to 8)"),
+    ({"tensor_parallel": 8, "pipeline_parallel": 3}, "tensor_parallel 8 x pipeline_parallel 3 x context_parallel 1 "
+                                                     "= 24 does not divide the job's 1024 GPUs per ship"),
+    ({"pipeline_parallel": 64, "virtual_stages": 4}, "pipeline_parallel 64 x virtual_stages 4 is more than the "
+                                                     "model's 32 layers"),
+])
+def test_bad_training_layout_is_one_line(write_scenario, layout, expected):
+    line = _validate(write_scenario, {
+        "training": [{"name": "t", "parameters": 8e9, "tokens": 1e11, "gpus": 1024, "model": "llama3-8b",
+                      "layout": layout}], "fine_tuning": None, "inference": None})
+    assert "workload.training[0] (t).layout: " + expected in line

@@ -104,3 +104,41 @@ def test_injected_outage_interrupts_and_pauses():
     # Lost: the first hour (no checkpoint yet), the outage and the restart.
     expected = clean["wall_clock_s"] + 3600 + 1800 + 600
     assert hit["wall_clock_s"] == pytest.approx(expected, rel=1e-6)
+
+
+def test_planned_interruptions_cost_a_checkpoint_and_a_restart_but_no_work():
+    # Planned interruptions only (no failures, no periodic checkpoints): a Poisson process at
+    # rate lambda = 512 GPUs / 5,000 h per GPU while the job runs. The job computes for its
+    # ideal time T = 20,833 s in all, so by hand the count is Poisson with mean lambda T and
+    # each costs the checkpoint C = 8e9 x 16 B / (512 GB/s) = 0.25 s plus the 600 s restart:
+    # expected downtime lambda T (C + 600). Over a long job (T x 40) the count stays within
+    # four sigma and the wall clock is T plus exactly the downtime drawn.
+    job = small_job(tokens=8e12, gpu_mtbf_h=1e30, checkpoint_interval=1e12, gpu_planned_interval_h=5000.0)
+    inputs = steady(small_inputs(dose_rad_per_year=0.0))
+    _, m = run_job(job, inputs, horizon_days=100)
+    ideal_s = 6 * 8e9 * 8e12 / (512 * 2.25e15 * 0.40)
+    rate = 512 / (5000.0 * 3600)
+    mean, cost = rate * ideal_s, 8e9 * 16 / 512e9
+    n = m["planned_interruptions"]
+    assert abs(n - mean) <= 4 * np.sqrt(mean)
+    assert m["lost_gpu_hours"] == pytest.approx(n * 512 * 600 / 3600, abs=1e-3)  # restarts only
+    assert m["planned_downtime_h"] == pytest.approx(n * (cost + 600) / 3600, rel=1e-6)
+    assert m["planned_downtime_h"] == pytest.approx(mean * (cost + 600) / 3600, rel=4 / np.sqrt(mean))
+    assert m["wall_clock_s"] == pytest.approx(ideal_s + n * (cost + 600), rel=1e-9)
+    assert m["restarts"] == n and m["checkpoints"] == n and sum(m["failures"].values()) == 0
+    assert m["job_planned_interval_h"] == pytest.approx(5000.0 / 512, abs=1e-4)
+
+
+def test_mfu_from_the_layout_unless_given():
+    inputs = steady(small_inputs(dose_rad_per_year=0.0))
+    _, model = run_job(small_job(mfu=None, gpu_mtbf_h=1e30), inputs)
+    _, given = run_job(small_job(gpu_mtbf_h=1e30), inputs)
+    assert model["mfu_source"] == "model" and given["mfu_source"] == "given" and given["mfu"] == 0.40
+    # 8B on 512 B200s: TP 1, PP 1, data parallel 512 (the model-parallel rule, 4 x 8e9 B in
+    # 20% of 192.3 GB), 16M tokens in 3.8 micro-batches of 8,192 tokens per replica.
+    assert model["layout"] == {"tensor_parallel": 1, "pipeline_parallel": 1, "context_parallel": 1,
+                               "data_parallel": 512.0, "virtual_stages": 1,
+                               "micro_batches": pytest.approx(16e6 / 8192 / 512, rel=1e-6)}
+    assert model["pipeline_bubble"] == 0.0
+    assert 0.2 < model["mfu"] < 0.54
+    assert model["ideal_days"] == pytest.approx(given["ideal_days"] * 0.40 / model["mfu"], abs=2e-4)
