@@ -9,9 +9,9 @@ Usage: python benchmarks/training_fit.py
 """
 
 import numpy as np
+import training_validation as tv
 from scipy.optimize import least_squares
 
-import training_validation as tv
 from aether.workload import Efficiencies
 
 
