@@ -76,7 +76,8 @@ network: {ground_max_slant_range_km: 3000}
 fleet: {ships: 2, deployment_per_year: [1, 1], upgrade_min_gain: 2}
 workload:
   training:
-    - {name: train, parameters: 1.0e9, tokens: 1.0e10, gpus: 64, checkpoint_interval: 3600}
+    - {name: train, parameters: 1.0e9, tokens: 1.0e10, gpus: 64, checkpoint_interval: 3600, layers: 16,
+       hidden: 2048, mfu: {default: 0.4}, layout: {tensor_parallel: 2, pipeline_parallel: 2, virtual_stages: 2}}
   fine_tuning: {gpus_per_ship: 64, gpus_per_job: 8}
   inference: {gpus_per_ship: 64, demand: {requests_per_day: 1.0e4}}
   outages: [{ship: ship, start_s: 0, duration_s: 60}]
