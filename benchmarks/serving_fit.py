@@ -11,10 +11,11 @@ Usage: python benchmarks/serving_fit.py
 """
 
 import numpy as np
-from scipy.optimize import least_squares
 from serving_validation import compare, published_rows, summary
 
-NAMES = ("gemm_efficiency", "hbm_efficiency", "step_overhead_s", "sequence_overhead_s")
+from aether.workload import ENGINE_PARAMETERS as NAMES
+from aether.workload import fit_engine
+
 STARTS = ((0.6, 0.8, 1e-3, 5e-6), (0.45, 0.6, 4e-3, 2e-5), (0.7, 0.9, 2e-3, 1e-5))
 LOWER, UPPER = (0.2, 0.3, 0.0, 0.0), (1.0, 1.0, 0.02, 1e-4)
 SCALE = (0.1, 0.1, 1e-3, 1e-6)
@@ -31,11 +32,10 @@ def main() -> None:
 
     # The model has steps (whole chunks, whole sequences, trtllm-bench's rounded settings), so
     # derivatives are taken over 2 % of each parameter, from three starts; the best fit is kept.
-    fits = [least_squares(residuals, start, bounds=(LOWER, UPPER), x_scale=SCALE, diff_step=0.02)
-            for start in STARTS]
+    fits = fit_engine(residuals, STARTS, LOWER, UPPER, SCALE, diff_step=0.02)
     for f in fits:
         print("  from a start: " + ", ".join(f"{v:.4g}" for v in f.x) + f" (cost {f.cost:.5f})")
-    fit = min(fits, key=lambda f: f.cost)
+    fit = fits[0]
     engine = dict(zip(NAMES, fit.x, strict=True))
     print(f"fitted on {len(fit_rows)} rows:")
     for name, value in engine.items():

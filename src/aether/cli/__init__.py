@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from aether.cli.breakdown import print_breakdown, process_age_s
+from aether.cli.calibrate import calibrate
 from aether.cli.cost import cost
 from aether.cli.infer import infer
 from aether.cli.route import route
@@ -214,6 +215,7 @@ app.command("size")(user_errors(size))
 app.command("route")(user_errors(route))
 app.command("cost")(user_errors(cost))
 app.command("infer")(user_errors(infer))
+app.command("calibrate")(user_errors(calibrate))
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from aether.errors import ScenarioError
 from aether.scenario.inputs import MAX_SCENARIO_BYTES, read_text
-from aether.scenario.load import error_message, read_yaml
+from aether.scenario.load import error_message, read_calibration, read_yaml
 from aether.settings.hardware import known_names
 from aether.settings.workload import InferQuery, served_models
 
@@ -46,21 +46,29 @@ def _number(text: str | None):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else text
 
 
-def _model(text: str):
-    """A built-in model name, or a YAML file holding a model's shape."""
+def model_data(text: str, command: str = "aether infer"):
+    """A built-in model name, or a YAML file holding a model's shape, as the schema's data."""
     if text in served_models():
         return {"name": text}
     path = Path(text)
     if path.suffix in (".yaml", ".yml") or path.exists():
-        data = read_yaml(read_text(path, f"aether infer: --model: {text}", MAX_SCENARIO_BYTES),
-                         f"aether infer: --model: {text}")
+        data = read_yaml(read_text(path, f"{command}: --model: {text}", MAX_SCENARIO_BYTES),
+                         f"{command}: --model: {text}")
         if not isinstance(data, dict):
-            raise ScenarioError([f"aether infer: --model: {text}: not a mapping of model fields "
+            raise ScenarioError([f"{command}: --model: {text}: not a mapping of model fields "
                                  "(allowed: name, parameters, vocab, layers, hidden, heads, kv_heads, "
                                  "head_dim, intermediate)"])
         return {"name": path.stem[:100] or "model", **data}
-    raise ScenarioError([f"aether infer: --model: {text!r} is not allowed (allowed: "
+    raise ScenarioError([f"{command}: --model: {text!r} is not allowed (allowed: "
                          f"{', '.join(served_models())} or a YAML file)"])
+
+
+def _calibrated(serving: dict, file: str | None) -> dict:
+    """Serving settings with a calibration file's engine parameters (aether calibrate)."""
+    if file is None:
+        return serving
+    calibration = read_calibration(Path(file), f"aether infer: --calibration: {file}")
+    return {**serving, **calibration.serving.model_dump(), "calibration": file}
 
 
 def query(**options) -> InferQuery:
@@ -68,7 +76,8 @@ def query(**options) -> InferQuery:
     serving = {field: options[field] for field in
                ("tensor_parallel", "pipeline_parallel", "precision", "kv_cache", "max_batch",
                 "max_tokens", "kv_cache_fraction") if options[field] is not None}
-    data = {"model": _model(options["model"]), "gpu": options["gpu"], "serving": serving,
+    serving = _calibrated(serving, options.get("calibration"))
+    data = {"model": model_data(options["model"]), "gpu": options["gpu"], "serving": serving,
             "prompt_tokens": options["prompt_tokens"], "output_tokens": options["output_tokens"],
             "concurrency": options["concurrency"], "rate_per_s": options["rate_per_s"]}
     try:
@@ -98,6 +107,8 @@ def infer(
     max_batch: Annotated[str | None, typer.Option(help="sequences in flight (default 2048)")] = None,
     max_tokens: Annotated[str | None, typer.Option(help="tokens per iteration (default 8192)")] = None,
     kv_cache_fraction: Annotated[str | None, typer.Option(help="share of free memory for the KV cache (0.9)")] = None,
+    calibration: Annotated[str | None, typer.Option(help="a calibration file from aether calibrate: its "
+                                                    "efficiencies and overheads replace the defaults")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print only the JSON")] = False,
 ):
     """Throughput, TTFT and inter-token latency of one replica under a load."""
@@ -107,7 +118,7 @@ def infer(
               precision=precision, kv_cache=kv_cache, max_batch=_number(max_batch),
               max_tokens=_number(max_tokens), kv_cache_fraction=_number(kv_cache_fraction),
               prompt_tokens=_number(prompt), output_tokens=_number(output),
-              concurrency=_number(concurrency), rate_per_s=_number(rate))
+              concurrency=_number(concurrency), rate_per_s=_number(rate), calibration=calibration)
     result = serve(q)
     if json_output:
         typer.echo(json.dumps(result, indent=2))

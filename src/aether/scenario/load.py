@@ -16,9 +16,11 @@ import yaml
 from pydantic import ValidationError
 
 from aether.errors import ScenarioError
-from aether.scenario.inputs import MAX_SCENARIO_BYTES, read_text
+from aether.scenario.inputs import MAX_SCENARIO_BYTES, MB, read_text
 from aether.scenario.schema import Scenario
 from aether.settings.base import dotted
+from aether.settings.calibration import KIND as CALIBRATION_KIND
+from aether.settings.calibration import Calibration, EngineParameters
 
 PRESETS_PACKAGE = "aether.scenario.presets"
 # A scenario nests about six levels deep; far deeper is an attack on the parser.
@@ -26,6 +28,9 @@ MAX_NESTING = 32
 MAX_VALUES = 1_000_000
 # Lines printed for one file; the rest are counted.
 MAX_PROBLEMS = 20
+# A calibration file holds a few dozen measured points.
+MAX_CALIBRATION_BYTES = 1 * MB
+SERVING = ("workload", "inference", "serving")
 
 
 class ScenarioLoader(yaml.SafeLoader):
@@ -204,20 +209,62 @@ def error_message(error: dict) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
+def _problems(error: ValidationError, origin: str, data) -> list[str]:
+    """One line per pydantic error, `origin: field.path: what is wrong (allowed: ...)`."""
+    problems = [
+        f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {error_message(e)}"
+        for e in error.errors()
+    ]
+    if len(problems) > MAX_PROBLEMS:
+        problems = problems[:MAX_PROBLEMS] + [f"{origin}: {len(problems) - MAX_PROBLEMS} more problems"]
+    return problems
+
+
+def read_calibration(path: Path, where: str) -> Calibration:
+    """A calibration file written by `aether calibrate`, checked field by field; `where`
+    names it in messages."""
+    data = read_yaml(read_text(path, where, MAX_CALIBRATION_BYTES), where)
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{where}: (top level): expected a mapping of fields, got {type(data).__name__} "
+                             "(allowed: a file written by aether calibrate)"])
+    if data.get("kind") != CALIBRATION_KIND:
+        raise ScenarioError([f"{where}: kind: {_shown(data.get('kind'))} is not a calibration file's "
+                             f"(allowed: {CALIBRATION_KIND}, a file written by aether calibrate)"])
+    try:
+        return Calibration.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_problems(error, where, data)) from None
+
+
+def _with_calibration(data: dict, origin: str, base_dir: Path) -> dict:
+    """The scenario's data with the engine parameters of the calibration file that
+    workload.inference.serving names (relative to base_dir), if it names one. Parameters given
+    beside the file are refused: which would win is unclear."""
+    node = data
+    for key in SERVING:
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, dict) or not isinstance(node.get("calibration"), str):
+        return data
+    where = f"{origin}: {'.'.join(SERVING)}"
+    given = [name for name in EngineParameters.model_fields if name in node]
+    if given:
+        raise ScenarioError([f"{where}.{given[0]}: given beside calibration, which sets it (allowed: one of the two)"])
+    file = node["calibration"]
+    calibration = read_calibration(base_dir / file, f"{where}.calibration: {file}")
+    inference = {**data["workload"]["inference"], "serving": {**node, **calibration.serving.model_dump()}}
+    return {**data, "workload": {**data["workload"], "inference": inference}}
+
+
 def parse_scenario(data, origin: str, base_dir: Path) -> Scenario:
-    """Validate already-parsed YAML data; origin names the file in messages."""
+    """Validate already-parsed YAML data; origin names the file in messages. A calibration
+    file the serving section names is read here, so validating a scenario checks it too."""
     if not isinstance(data, dict):
         raise ScenarioError([f"{origin}: (top level): expected a mapping of fields, got {type(data).__name__}"])
+    data = _with_calibration(data, origin, base_dir)
     try:
         return Scenario.model_validate({**data, "base_dir": base_dir, "origin": origin})
     except ValidationError as error:
-        problems = [
-            f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {error_message(e)}"
-            for e in error.errors()
-        ]
-        if len(problems) > MAX_PROBLEMS:
-            problems = problems[:MAX_PROBLEMS] + [f"{origin}: {len(problems) - MAX_PROBLEMS} more problems"]
-        raise ScenarioError(problems) from None
+        raise ScenarioError(_problems(error, origin, data)) from None
 
 
 def load_scenario(source: str) -> Scenario:

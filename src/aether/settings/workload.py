@@ -289,6 +289,10 @@ FITTED_GEMM_EFFICIENCY = 0.58
 FITTED_HBM_EFFICIENCY = 0.66
 FITTED_STEP_OVERHEAD_S = 0.80e-3
 FITTED_SEQUENCE_OVERHEAD_S = 5.9e-6
+# The engine parameters' ranges, shared by Serving and the calibration file (aether calibrate).
+Efficiency = Fraction
+StepOverheadS = Annotated[float, bounded(0, 10, " s")]
+SequenceOverheadS = Annotated[float, bounded(0, 1, " s")]
 
 
 class Serving(SettingsModel):
@@ -302,12 +306,16 @@ class Serving(SettingsModel):
     kv_cache: Precision | None = None
     # Share of dense peak FLOPs the matrix kernels reach, and of HBM bandwidth the weight
     # and KV-cache reads reach: fitted (above).
-    gemm_efficiency: Fraction = FITTED_GEMM_EFFICIENCY
-    hbm_efficiency: Fraction = FITTED_HBM_EFFICIENCY
+    gemm_efficiency: Efficiency = FITTED_GEMM_EFFICIENCY
+    hbm_efficiency: Efficiency = FITTED_HBM_EFFICIENCY
     # Fixed cost of each engine iteration (scheduling, sampling, launches) and its growth
     # per sequence in the batch: fitted (above).
-    step_overhead_s: Annotated[float, bounded(0, 10, " s")] = FITTED_STEP_OVERHEAD_S
-    sequence_overhead_s: Annotated[float, bounded(0, 1, " s")] = FITTED_SEQUENCE_OVERHEAD_S
+    step_overhead_s: StepOverheadS = FITTED_STEP_OVERHEAD_S
+    sequence_overhead_s: SequenceOverheadS = FITTED_SEQUENCE_OVERHEAD_S
+    # A calibration file written by `aether calibrate` (relative to the scenario's folder):
+    # the scenario loader and `aether infer --calibration` set the four parameters above from
+    # its `serving` section, which then may not be given here as well (docs/calibrate.md).
+    calibration: str | None = None
     # Share of the memory left after weights, activations and the reserve that holds the KV
     # cache: TensorRT-LLM's default kv_cache_free_gpu_mem_fraction (docs: performance overview).
     kv_cache_fraction: Fraction = 0.9

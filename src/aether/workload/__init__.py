@@ -9,8 +9,11 @@ inference, driven by plain arrays from the ship and network stages (`WorkloadInp
 """
 
 from aether.settings.workload import WorkloadSettings, training_flops
+from aether.workload.calibration import GRIDS, Measurements, check_peaks, document, fit_measurements, measure, plan
 from aether.workload.checkpoint import checkpoint_bytes, daly_interval_s, young_interval_s
+from aether.workload.fitting import ENGINE_PARAMETERS, fit_engine
 from aether.workload.inputs import WorkloadInputs, synthetic_inputs
+from aether.workload.microbench import NumpyBackend, Shape, catalogue_gpu, torch_backend
 from aether.workload.parallelism import Efficiencies, pipeline_bubble, training_step
 from aether.workload.percentiles import weighted_percentiles
 from aether.workload.result import WorkloadResult
@@ -28,6 +31,19 @@ from aether.workload.stage import check_workload, run_workload
 
 __all__ = [
     "Efficiencies",
+    "ENGINE_PARAMETERS",
+    "GRIDS",
+    "Measurements",
+    "NumpyBackend",
+    "Shape",
+    "catalogue_gpu",
+    "check_peaks",
+    "document",
+    "fit_engine",
+    "fit_measurements",
+    "measure",
+    "plan",
+    "torch_backend",
     "Replica",
     "Served",
     "WorkloadInputs",
