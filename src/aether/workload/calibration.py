@@ -229,8 +229,8 @@ def check_peaks(m: Measurements, accelerator: Accelerator, device: Device) -> No
 def fit_measurements(m: Measurements, model: InferenceModel, accelerator: Accelerator,
                      value_bytes: float) -> Fit:
     """The engine parameters that make iteration_s match the measured steps: least squares on
-    log(modelled / measured) within the parameters' bounds, from starts at the copy's and the
-    matrix product's efficiencies."""
+    log(modelled / measured) within the parameters' bounds, from the copy's and the matrix
+    product's efficiencies."""
     measured = measured_steps_s(m)
     shortest_s = float(measured.min())
     hbm0 = min(m.copy_bytes_per_s / accelerator.hbm_bytes_per_s, 1.0)
@@ -241,8 +241,10 @@ def fit_measurements(m: Measurements, model: InferenceModel, accelerator: Accele
         r = fitting_replica(model, accelerator, value_bytes, **dict(zip(ENGINE_PARAMETERS, x, strict=True)))
         return log_errors(modelled_steps_s(m, r), measured)
 
-    starts = ((gemm0, hbm0, 0.02 * shortest_s, 0.0), (gemm0, hbm0, 0.2 * shortest_s, 0.01 * shortest_s / batch_max),
-              (0.5 * gemm0, 0.7 * hbm0, 0.05 * shortest_s, 0.001 * shortest_s))
+    # One start: the model is smooth here (one GPU, no whole chunks) and the measured copy and
+    # matrix product put the efficiencies close; further starts reached the same fit on every
+    # synthetic case of tests/workload/test_calibration.py and benchmarks/calibrate.py.
+    starts = ((gemm0, hbm0, 0.02 * shortest_s, 0.0),)
     lower = (1e-6 * gemm0, 1e-6 * hbm0, 0.0, 0.0)
     upper = (1.0, 1.0, shortest_s, shortest_s / batch_max)
     scale = (0.1 * gemm0, 0.1 * hbm0, 0.1 * shortest_s, 0.01 * shortest_s / batch_max)
