@@ -306,3 +306,49 @@ def test_the_torch_backend_measures_every_point_on_cpu_tensors():
     model, shape, p = _tiny_plan()
     m = measure(TorchBackend("cpu"), shape, p)
     assert np.all(m.decode_step_s > 0) and np.all(m.prefill_step_s > 0) and m.copy_s > 0 and m.gemm_s > 0
+
+
+def _prompt_kv(s: Shape, x, w):
+    """The keys and values a prefill of x computes in its layer, as a decode's KV cache (1 sequence)."""
+    from aether.workload.microbench import _rms
+
+    qkv = _rms(x, w["norm1"]) @ w["qkv"]
+    k = qkv[:, s.heads * s.head_dim:(s.heads + s.kv_heads) * s.head_dim].reshape(-1, s.kv_heads, s.head_dim)
+    v = qkv[:, (s.heads + s.kv_heads) * s.head_dim:].reshape(-1, s.kv_heads, s.head_dim)
+    return k.transpose(1, 0, 2)[None], v.transpose(1, 0, 2)[None]
+
+
+def test_decode_of_the_last_token_equals_the_causal_prefills_last_row():
+    # The last token of a prompt attends to every token, so a decode step over the prompt's
+    # own keys and values must give the prefill's last row: the two attention paths agree.
+    model, shape, p = _tiny_plan()
+    backend = NumpyBackend()
+    backend.load(shape, 1, 64, 64)
+    w = backend._weights[0]
+    x = backend._random(24, shape.hidden) * np.float32(50.0)
+    k, v = _prompt_kv(shape, x, w)
+    decoded = backend._decode_layer(x[-1:], w, k, v)
+    prefilled = backend._prefill_layer(x, w)[-1:]
+    assert np.allclose(decoded, prefilled, rtol=1e-4, atol=1e-6)
+
+
+def test_the_torch_layers_compute_what_the_numpy_layers_compute():
+    pytest.importorskip("torch", reason="torch is the optional extra `calibrate`, not installed here")
+    import torch
+
+    from aether.workload.microbench_torch import TorchBackend
+
+    model, shape, p = _tiny_plan()
+    reference, under_test = NumpyBackend(), TorchBackend("cpu")
+    reference.load(shape, 1, 64, 64)
+    under_test.load(shape, 1, 64, 64)
+    w = reference._weights[0]
+    tw = {key: torch.from_numpy(value) for key, value in w.items()}
+    x = reference._random(24, shape.hidden) * np.float32(50.0)
+    k = reference._random(3, shape.kv_heads, 24, shape.head_dim)
+    v = reference._random(3, shape.kv_heads, 24, shape.head_dim)
+    xs = x[:3]
+    got = under_test._decode_layer(torch.from_numpy(xs), tw, torch.from_numpy(k), torch.from_numpy(v)).numpy()
+    assert np.allclose(got, reference._decode_layer(xs, w, k, v), rtol=1e-4, atol=1e-5)
+    got = under_test._prefill_layer(torch.from_numpy(x), tw).numpy()
+    assert np.allclose(got, reference._prefill_layer(x, w), rtol=1e-4, atol=1e-5)
