@@ -257,6 +257,15 @@ class Run(SettingsModel):
         return self
 
 
+class Environment(SettingsModel):
+    """The space environment the ships fly through."""
+
+    # Solar activity beyond the bundled record (aether.orbit.solar_cycle): future cycles as
+    # weak as the weakest (low), as the median (mid) or as the strongest (high) of cycles
+    # 20-25. Sizes the propellant in the mass budget; the drag metrics report all three.
+    solar_activity: Literal["low", "mid", "high"] = "mid"
+
+
 class Scenario(SettingsModel):
     name: Name
     description: str = ""
@@ -268,6 +277,7 @@ class Scenario(SettingsModel):
     fleet: FleetSettings = FleetSettings()
     cost: CostSettings = CostSettings()
     ground_dc: GroundSettings = GroundSettings()
+    environment: Environment = Environment()
     # Training, fine-tuning and inference on the fleet; none: the workload stage is skipped.
     workload: WorkloadSettings | None = None
     # Folder the scenario came from: relative file names (TLEs, CSVs) resolve against it.

@@ -7,7 +7,7 @@ aether.ship.sizing for the ship's orbit.
 
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from aether.settings.base import Name, SettingsModel, bounded
 from aether.settings.hardware import Accelerator, lookup
@@ -105,6 +105,50 @@ class RadiatorSpec(SettingsModel):
     initial_temperature_c: Annotated[float, bounded(-200, 300, " C", lo_open=True, hi_open=True)] | None = None
 
 
+class HallThruster(SettingsModel):
+    """Electric propulsion. Defaults: SpaceX's second-generation argon Hall thruster on
+    Starlink V2 mini (SpaceX, 2023: 170 mN, 2,500 s specific impulse, 4.2 kW)."""
+
+    kind: Literal["hall"]
+    isp_s: Annotated[float, bounded(100, 10_000, " s")] = 2500.0
+    thrust_n: Annotated[float, bounded(0, 1e4, " N", lo_open=True)] = 0.170
+    power_w: Annotated[float, bounded(0, 1e7, " W", lo_open=True)] = 4200.0
+    # Thrusters on the ship (ASSUMPTION: enough to hold a large ship against drag at solar maximum).
+    count: Annotated[int, bounded(1, 10_000, " thrusters")] = 16
+
+
+class ChemicalThruster(SettingsModel):
+    """Bipropellant engine (defaults: an MMH/NTO 400 N-class engine at a round 300 s, below the
+    about 320 s of ArianeGroup's S400 datasheets); draws no electrical power."""
+
+    kind: Literal["chemical"]
+    isp_s: Annotated[float, bounded(100, 500, " s")] = 300.0
+    thrust_n: Annotated[float, bounded(0, 1e6, " N", lo_open=True)] = 400.0
+    power_w: Annotated[float, bounded(0, 1e5, " W")] = 0.0
+    count: Annotated[int, bounded(1, 1000, " engines")] = 4
+
+
+Propulsion = Annotated[HallThruster | ChemicalThruster, Field(discriminator="kind")]
+
+
+class DragSpec(SettingsModel):
+    """What the ship shows the flow, and what it carries to hold its orbit and leave it."""
+
+    # Free-molecular drag coefficient of a flat plate or compact body in LEO, 2.2
+    # (Montenbruck & Gill 2000, "Satellite Orbits", section 3.5; Vallado 2013, section 8.6).
+    coefficient: Annotated[float, bounded(1, 5)] = 2.2
+    # Frontal area of the hull: compute modules, bus and tanks (ASSUMPTION: about 100 m2 for
+    # a 10,000-GPU ship's pressurised racks, a 10 m x 10 m face). Arrays and radiators add
+    # theirs from the attitude; radiators fly edge-on to the Sun and to the flow.
+    body_frontal_area_m2: Annotated[float, bounded(0, 1e6, " m2")] = 100.0
+    propulsion: Propulsion = HallThruster(kind="hall")
+    # Collision-avoidance manoeuvre size and the compute it interrupts (ASSUMPTIONS: a few
+    # cm/s per avoidance, as Starlink's routine manoeuvres; a burn along the velocity keeps the
+    # arrays on the Sun, so about 6 minutes of slew and settling).
+    avoidance_dv_m_s: Annotated[float, bounded(0, 100, " m/s")] = 0.05
+    avoidance_outage_h: Annotated[float, bounded(0, 100, " h")] = 0.1
+
+
 class ShipDesign(SettingsModel):
     """A Compute Ship: its GPUs, the load around them, and its power and heat hardware."""
 
@@ -123,6 +167,7 @@ class ShipDesign(SettingsModel):
     solar: SolarArraySpec = SolarArraySpec()
     battery: BatterySpec = BatterySpec()
     radiator: RadiatorSpec = RadiatorSpec()
+    drag: DragSpec = DragSpec()
 
     @field_validator("gpu")
     @classmethod
