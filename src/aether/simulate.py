@@ -70,7 +70,7 @@ class Results:
                 "satellites": len(self.orbits),
                 "wall_time_s": round(self.wall_time_s, 3),
             },
-            "spacecraft": self.orbit.summary(),
+            "spacecraft": with_drag(self.orbit.summary(), self.ships.drag),
             "ships": self.ships.metrics(),
             "network": self.network.metrics(),
             **({"workload": self.workload.metrics()} if self.workload else {}),
@@ -239,9 +239,17 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
         return None
     spec = ships.specs[0]
     delivered = float(ships.fraction[:, 0].mean())
+    drag = ships.drag.get(spec.group)
+    propellant = drag.propellant_kg(scenario.environment.solar_activity) if drag else 0.0
     summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
-                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload))
+                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload), propellant_kg=propellant)
     return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc)
+
+
+def with_drag(summary: dict[str, dict], drag: dict) -> dict[str, dict]:
+    """The orbit summary with each compute entry's drag figures (`spacecraft.<entry>.drag`)."""
+    return {name: {**entry, "drag": drag[name].metrics()} if name in drag else entry
+            for name, entry in summary.items()}
 
 
 def tokens_per_gpu_hour(workload: WorkloadResult | None) -> float | None:

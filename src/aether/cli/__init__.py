@@ -195,7 +195,10 @@ def orbit(
             tle_staging.write_text(tle_text)
         if oem_staging is not None:
             write_oem_files(oem_staging, orbits.names, orbits.satrecs, grid)
-    summary = result.summary()
+    from aether.ship import drag_by_entry
+    from aether.simulate import with_drag
+
+    summary = with_drag(result.summary(), drag_by_entry(loaded, result))
     if json_output:
         typer.echo(json.dumps({"spacecraft": summary}, indent=2))
         return
@@ -209,6 +212,25 @@ def orbit(
                       f"{s['sunlit_fraction']:.3f}", f"{s['season']['sunlit_fraction']:.3f}",
                       str(s["season"]["eclipse_days"]), f"{s['season']['max_eclipse_min']:.1f}")
     Console().print(table)
+    drag = {name: s["drag"] for name, s in summary.items() if "drag" in s}
+    if drag:
+        Console().print(drag_table(loaded.name, drag))
+
+
+def drag_table(title: str, drag: dict[str, dict]) -> Table:
+    """Station keeping and lifetime of each compute entry at low, mid and high solar activity."""
+    table = Table(title=escape(f"{title}: drag (solar activity low / mid / high)"))
+    for column in ("spacecraft", "frontal m2", "dv m/s/yr", "propellant kg/yr", "lifetime yr", "25-yr rule"):
+        table.add_column(column, justify="right")
+    for name, d in drag.items():
+        per = [d[a] for a in ("low", "mid", "high")]
+        life = [f"{p['lifetime_years']:.1f}" if p["lifetime_years"] is not None
+                else f">{d['lifetime_horizon_years']:g}" for p in per]
+        table.add_row(escape(name), f"{d['frontal_area_m2']:,.0f}",
+                      " / ".join(f"{p['dv_m_s_per_year']:.2f}" for p in per),
+                      " / ".join(f"{p['propellant_kg_per_year']:,.0f}" for p in per), " / ".join(life),
+                      " / ".join("yes" if p["meets_25_year_guideline"] else "no" for p in per))
+    return table
 
 
 app.command("size")(user_errors(size))

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from aether.errors import ScenarioError
 from aether.scenario.load import error_message
-from aether.scenario.schema import SunSynchronousOrbit
+from aether.scenario.schema import Environment, SunSynchronousOrbit
 from aether.settings.fleet import FleetSettings
 from aether.settings.hardware import known_names
 from aether.settings.ship import ShipDesign
@@ -17,7 +17,7 @@ from aether.settings.ship import ShipDesign
 def _check_options(**options) -> None:
     """Each option checked by the scenario field of its name: one rule for both."""
     sections = ((ShipDesign, ("gpu", "gpus")), (SunSynchronousOrbit, ("altitude_km", "ltan_h")),
-                (FleetSettings, ("payload_t",)))
+                (FleetSettings, ("payload_t",)), (Environment, ("solar_activity",)))
     for model, names in sections:
         fields = {name: options[name] for name in names}
         if model is SunSynchronousOrbit:
@@ -38,18 +38,21 @@ def size(
         "--ltan-h", help="Sun-synchronous orbit: local time of the ascending node (18 = dawn-dusk).")] = 18.0,
     payload_t: Annotated[float, typer.Option(
         "--payload-t", help="Tonnes per launch (Starship: 100-150 t).")] = 100.0,
+    solar_activity: Annotated[str, typer.Option(
+        "--solar-activity", help="Future solar cycles the propellant is sized for: low, mid or high.")] = "mid",
     json_output: Annotated[bool, typer.Option("--json", help="Print only the JSON result.")] = False,
 ):
     """Solar array, radiator, battery, mass and launches for a Compute Ship."""
     from aether.ship import size_ship
 
-    _check_options(gpu=gpu, gpus=gpus, altitude_km=altitude_km, ltan_h=ltan_h, payload_t=payload_t)
-    result = size_ship(gpu, gpus, altitude_km, ltan_h, payload_t)
+    _check_options(gpu=gpu, gpus=gpus, altitude_km=altitude_km, ltan_h=ltan_h, payload_t=payload_t,
+                   solar_activity=solar_activity)
+    result = size_ship(gpu, gpus, altitude_km, ltan_h, payload_t, solar_activity=solar_activity)
     data = result.to_dict()
     if json_output:
         typer.echo(json.dumps(data, indent=2))
         return
-    m = data["mass_kg"]
+    m, d = data["mass_kg"], data["drag"]
     lines = [
         f"{gpus:,} x {result.gpu} at {altitude_km:g} km, sun-synchronous LTAN {ltan_h:g} h",
         f"  power        IT {data['power_w']['it'] / 1e6:.2f} MW, total {data['power_w']['total'] / 1e6:.2f} MW"
@@ -60,6 +63,12 @@ def size(
         f"  battery      {result.battery_kwh:,.0f} kWh",
         "  mass         " + ", ".join(f"{k} {v / 1000:,.1f} t" for k, v in m.items() if k != "total")
         + f"; total {m['total'] / 1000:,.1f} t",
+        f"  propellant   {m['propellant'] / 1000:,.1f} t for {d['propulsion']} at {d['isp_s']:g} s over 5 years"
+        f" ({solar_activity} solar activity): station keeping {d[solar_activity]['dv_m_s_per_year']:.2f} m/s/yr,"
+        f" disposal {d['disposal_dv_m_s']:.0f} m/s, collision avoidance included",
+        "  lifetime     without propulsion " + ", ".join(
+            f"{a} " + (f"{d[a]['lifetime_years']:.1f} yr" if d[a]["lifetime_years"] is not None
+                       else f">{d['lifetime_horizon_years']:g} yr") for a in ("low", "mid", "high")),
         f"  launches     {result.launches if result.launches is not None else '-'} "
         f"at {payload_t:g} t each",
         f"  verdict      {result.verdict}",

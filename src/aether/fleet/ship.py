@@ -6,7 +6,7 @@ is the reference design of the project-aether preset.
 
 from dataclasses import dataclass
 
-from aether.ship import ShipDesign, envelope_for_orbit, mass_budget_kg, size_hardware
+from aether.ship import ShipDesign, envelope_for_orbit, mass_budget_kg, size_hardware, size_ship
 
 # Parts of the mass budget priced on their own (GPUs/servers, arrays, radiators,
 # batteries); the spacecraft bus price per kg applies to everything else in "total".
@@ -14,7 +14,9 @@ COMPUTE_PARTS = ("compute", "gpus", "servers")
 SOLAR_PARTS = ("solar_array", "solar", "arrays")
 RADIATOR_PARTS = ("radiator", "radiators")
 BATTERY_PARTS = ("battery", "batteries")
-SEPARATELY_PRICED_PARTS = COMPUTE_PARTS + SOLAR_PARTS + RADIATOR_PARTS + BATTERY_PARTS
+# Propellant is launched, not built: its price (argon, a few $/kg) is nothing beside launch.
+PROPELLANT_PARTS = ("propellant",)
+SEPARATELY_PRICED_PARTS = COMPUTE_PARTS + SOLAR_PARTS + RADIATOR_PARTS + BATTERY_PARTS + PROPELLANT_PARTS
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,15 @@ class ShipSummary:
 
 
 def summary_from_hardware(design, hardware, delivered_fraction: float = 1.0,
-                          tokens_per_gpu_hour: float | None = None) -> ShipSummary:
-    """The fleet's view of a ship sized or simulated by the ship stage (aether.ship)."""
+                          tokens_per_gpu_hour: float | None = None, propellant_kg: float = 0.0) -> ShipSummary:
+    """The fleet's view of a ship sized or simulated by the ship stage (aether.ship), with the
+    propellant it carries for its life (launched, not built)."""
 
     return ShipSummary(
         gpus=design.gpus, gpu_model=design.accelerator().name, it_power_w=hardware.it_w,
         total_power_w=hardware.total_w, solar_array_m2=hardware.solar_array_m2,
         radiator_m2=hardware.radiator_m2 or 0.0, battery_kwh=hardware.battery_kwh,
-        mass_kg=mass_budget_kg(design, hardware), delivered_fraction=delivered_fraction,
+        mass_kg=mass_budget_kg(design, hardware, propellant_kg=propellant_kg), delivered_fraction=delivered_fraction,
         tokens_per_gpu_hour=tokens_per_gpu_hour,
     )
 
@@ -92,4 +95,6 @@ def default_ship_summary(gpus: int = 10_000) -> ShipSummary:
     """The reference Compute Ship: `gpus` B200 in a 650 km dawn-dusk orbit, sized by
     aether.ship (the design of the project-aether preset for 10,000 GPUs)."""
     design = ShipDesign(gpu="B200", gpus=gpus)
-    return summary_from_hardware(design, size_hardware(design, envelope_for_orbit(650.0, 18.0)))
+    propellant = size_ship("B200", gpus, 650.0, 18.0).mass_kg["propellant"]
+    return summary_from_hardware(design, size_hardware(design, envelope_for_orbit(650.0, 18.0)),
+                                 propellant_kg=propellant)

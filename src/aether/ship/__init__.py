@@ -13,6 +13,8 @@ from aether.settings.ship import (
     SolarArraySpec,
 )
 from aether.ship.days import ShipDay, day_profiles
+from aether.ship.drag import DragFigures, drag_figures, frontal_factor
+from aether.ship.propulsion import delta_v_m_s, disposal_dv_m_s, propellant_kg
 from aether.ship.sizing import (
     MassModel,
     SizingResult,
@@ -21,12 +23,13 @@ from aether.ship.sizing import (
     size_hardware,
     size_ship,
 )
-from aether.ship.stage import ShipResult, ShipWarning, run_ships, simulate_ships
+from aether.ship.stage import ShipResult, ShipWarning, drag_by_entry, run_ships, simulate_ships
 
 __all__ = [
     "Accelerator",
     "AcceleratorSpec",
     "BatterySpec",
+    "DragFigures",
     "MassModel",
     "PowerCurve",
     "RadiatorSpec",
@@ -37,12 +40,18 @@ __all__ = [
     "SizingResult",
     "SolarArraySpec",
     "day_profiles",
+    "delta_v_m_s",
+    "disposal_dv_m_s",
+    "drag_by_entry",
+    "drag_figures",
+    "frontal_factor",
     "envelope_for_orbit",
     "known_names",
     "mass_budget_kg",
     "size_hardware",
     "lookup",
     "power_curve",
+    "propellant_kg",
     "run_ships",
     "simulate_ships",
     "size_ship",

@@ -104,6 +104,8 @@ class DragFigures:
             by_activity[a] = {
                 "density_kg_m3": {"min": float(rho.min()), "max": float(rho.max())},
                 "dv_m_s_per_year": float(self.dv_m_s_per_year[a][:years].mean()),
+                "station_keeping_propellant_kg_per_year": float(propellant_kg(
+                    self.dry_mass_kg, self.dv_m_s_per_year[a][:years].mean(), p.isp_s)),
                 "propellant_kg_per_year": self.propellant_kg(a) / self.life_years,
                 "lifetime_years": life,
                 "meets_fcc_5_year_rule": life is not None and life <= FCC_RULE_YEARS,
@@ -172,3 +174,4 @@ def drag_figures(design: ShipDesign, solar_array_m2: float, radiator_m2: float, 
         avoidance_per_year=float(avoidance_manoeuvres_per_year(sum(areas.values()), altitude_km)),
         areas_m2=areas, impacts_per_year=impacts, design=design,
     )
+

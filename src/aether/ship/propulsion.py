@@ -37,4 +37,4 @@ def disposal_dv_m_s(altitude_km: float, kind: str) -> float:
     r1_km = WGS72_RADIUS_KM + altitude_km
     a_km = (r1_km + WGS72_RADIUS_KM + BURN_DISPOSAL_PERIGEE_KM) / 2.0
     apogee_km_s = np.sqrt(WGS72_MU_KM3_S2 * (2.0 / r1_km - 1.0 / a_km))
-    return float((circular_speed_m_s(altitude_km) - apogee_km_s * 1e3))
+    return float(circular_speed_m_s(altitude_km) - apogee_km_s * 1e3)

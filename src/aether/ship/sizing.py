@@ -17,7 +17,12 @@ from aether.orbit import eclipse_seasons, mean_radius_km, period_min
 from aether.settings.ship import ShipDesign
 from aether.ship import radiator as rad
 from aether.ship.constants import J_PER_KWH
+from aether.ship.drag import drag_figures
 from aether.ship.solar import ageing_factor, array_power_w, cosine_factor
+
+# Sizing looks at the year from 1 January of this year: the eclipse season and the start of
+# the ship's life in the solar cycle.
+SIZING_YEAR = 2026
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class OrbitEnvelope:
     max_eclipse_s: float
     worst_cosine: float     # array cosine factor on its worst day (1 for tracking arrays)
     sunlit_fraction: float  # share of the year in sunlight
+    beta_deg: tuple[float, ...] = ()  # the Sun's angle to the orbit plane, day by day
 
 
 @dataclass
@@ -102,6 +108,7 @@ def envelope_from_seasons(period_s: float, eclipse_min_per_orbit: np.ndarray,
     return OrbitEnvelope(
         period_s=float(period_s), max_eclipse_s=float(eclipse_s.max()),
         worst_cosine=float(cosine[worst]), sunlit_fraction=float(sunlit.mean()),
+        beta_deg=tuple(float(b) for b in np.asarray(beta_deg, float)),
     )
 
 
@@ -170,7 +177,9 @@ def size_hardware(design: ShipDesign, env: OrbitEnvelope, life_years: float = 5.
                     battery_kwh=float(battery_kwh), verdict=verdict, sized=sized)
 
 
-def mass_budget_kg(design: ShipDesign, hw: Hardware, masses: MassModel = MassModel()) -> dict:
+def mass_budget_kg(design: ShipDesign, hw: Hardware, masses: MassModel = MassModel(),
+                   propellant_kg: float = 0.0) -> dict:
+    """Dry mass by part (structure a share of the rest), plus the propellant the ship carries."""
     acc = design.accelerator()
     parts = {
         "solar_array": hw.solar_array_m2 * masses.solar_array_kg_m2,
@@ -180,6 +189,7 @@ def mass_budget_kg(design: ShipDesign, hw: Hardware, masses: MassModel = MassMod
         "shielding": hw.it_w / 1000.0 * masses.shielding_kg_per_kw,
     }
     parts["structure"] = masses.structure_fraction * sum(parts.values())
+    parts["propellant"] = propellant_kg
     parts = {k: float(v) for k, v in parts.items()}
     parts["total"] = float(sum(parts.values()))
     return parts
@@ -202,6 +212,10 @@ class SizingResult:
     nominal_pflops: float
     max_eclipse_min: float
     sunlit_fraction: float
+    # Drag, station keeping and lifetime over life_years from January 2026 (aether.ship.drag),
+    # and the activity scenario the propellant in mass_kg is sized for.
+    drag: dict
+    solar_activity: str
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -211,6 +225,7 @@ def size_ship(
     gpu_model: str, gpus: int, altitude_km: float = 650.0, ltan_h: float | None = 18.0,
     payload_t: float = 100.0, design: ShipDesign | None = None,
     masses: MassModel = MassModel(), life_years: float = 5.0, inclination_deg: float | None = None,
+    solar_activity: str = "mid",
 ) -> SizingResult:
     """Size a Compute Ship of `gpus` GPUs of `gpu_model` in a circular orbit.
 
@@ -230,9 +245,16 @@ def size_ship(
     base = design or ShipDesign()
     design = base.model_copy(update={"gpus": int(gpus)})
     design = ShipDesign.model_validate({**design.model_dump(), "gpu": gpu_model})
-    env = envelope_for_orbit(altitude_km, ltan_h, inclination_deg, design.solar.pointing)
+    env = envelope_for_orbit(altitude_km, ltan_h, inclination_deg, design.solar.pointing, SIZING_YEAR)
     hw = size_hardware(design, env, life_years)
-    mass = mass_budget_kg(design, hw, masses)
+    from aether.orbit import elements
+
+    incl = (elements.sun_synchronous_inclination_deg(altitude_km) if ltan_h is not None
+            else (inclination_deg if inclination_deg is not None else 53.0))
+    drag = drag_figures(design, hw.solar_array_m2, hw.radiator_m2 or 0.0,
+                        mass_budget_kg(design, hw, masses)["total"], altitude_km, incl, ltan_h,
+                        env.beta_deg, float(SIZING_YEAR), life_years)
+    mass = mass_budget_kg(design, hw, masses, drag.propellant_kg(solar_activity))
     closes = hw.verdict == "closes"
     acc = design.accelerator()
     return SizingResult(
@@ -246,6 +268,7 @@ def size_ship(
         verdict=hw.verdict,
         nominal_pflops=design.gpus * acc.dense_tflops(design.precision) / 1000.0,
         max_eclipse_min=env.max_eclipse_s / 60.0, sunlit_fraction=env.sunlit_fraction,
+        drag=drag.metrics(), solar_activity=solar_activity,
     )
 
 

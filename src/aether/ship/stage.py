@@ -5,18 +5,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aether.orbit import period_min
+from aether.constants import DAYS_PER_YEAR, WGS72_RADIUS_KM
+from aether.orbit import mean_radius_km, period_min
 from aether.settings.hardware import Accelerator, PowerCurve, power_curve
 from aether.settings.ship import ShipDesign
 from aether.ship import radiator as rad
 from aether.ship.compute import throughput_fraction
 from aether.ship.constants import J_PER_KWH, SOLAR_CONSTANT_W_M2
+from aether.ship.drag import DragFigures, drag_figures
 from aether.ship.integrate import ShipParams, ShipState, integrate
 from aether.ship.sizing import (
     Hardware,
     OrbitEnvelope,
     eclipse_battery_check,
     envelope_from_seasons,
+    mass_budget_kg,
     size_hardware,
 )
 from aether.ship.solar import ageing_factor, array_power_w, cosine_factor
@@ -95,6 +98,8 @@ class ShipResult:
     fraction: np.ndarray
     energy_j: dict[str, np.ndarray]
     warnings: list[str] = field(default_factory=list)
+    # Each compute entry's drag, station keeping, lifetime and debris (aether.ship.drag).
+    drag: dict[str, DragFigures] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, dict]:
         """Per ship: energy (kWh), throttling, delivered compute, battery and heat extremes."""
@@ -124,6 +129,7 @@ class ShipResult:
                 "min_soc": float(self.soc[:, k].min()),
                 "max_radiator_temperature_c": float(self.temperature_c[:, k].max()),
                 "max_eclipse_min": spec.envelope.max_eclipse_s / 60.0,
+                **({"debris": self.drag[spec.group].debris_metrics()} if spec.group in self.drag else {}),
             }
         return out
 
@@ -212,6 +218,36 @@ def compute_specs(scenario, orbit_result, strict: bool = False) -> tuple[list[Sh
     return specs, notes
 
 
+def entry_ltan_h(orbit) -> float | None:
+    """The local time of the ascending node of a sun-synchronous entry (or formation about
+    one); None for orbits whose node drifts through every local time."""
+    reference = getattr(orbit, "reference", orbit)
+    return getattr(reference, "ltan_h", None) if reference.kind == "sun_synchronous" else None
+
+
+def drag_by_entry(scenario, orbit_result) -> dict[str, DragFigures]:
+    """Drag figures of each compute entry, from its first member's orbit and the entry's ship
+    sized for it (every member shares the design and, closely, the orbit)."""
+    orbits, seasons = orbit_result.orbits, orbit_result.seasons
+    start = scenario.run.start
+    start_year = start.year + (start.timetuple().tm_yday - 1 + start.hour / 24.0) / DAYS_PER_YEAR
+    out = {}
+    for craft in scenario.spacecraft:
+        if craft.role != "compute":
+            continue
+        m = int(orbits.members(craft.name)[0])
+        design = craft.ship or ShipDesign()
+        satrec = orbits.satrecs[m]
+        env = envelope_from_seasons(period_min([satrec])[0] * 60.0, seasons.eclipse_min_per_orbit[m],
+                                    seasons.beta_deg[m], design.solar.pointing)
+        hw = size_hardware(design, env)
+        out[craft.name] = drag_figures(
+            design, hw.solar_array_m2, hw.radiator_m2 or 0.0, mass_budget_kg(design, hw)["total"],
+            float(mean_radius_km([satrec])[0] - WGS72_RADIUS_KM), float(np.degrees(satrec.inclo)),
+            entry_ltan_h(craft.orbit), seasons.beta_deg[m], start_year, float(scenario.fleet.lifetime_years))
+    return out
+
+
 def simulate_ships(scenario, orbit_result, strict: bool = False) -> ShipResult:
     """Power, battery, heat and delivered compute of every compute ship over the run.
 
@@ -230,6 +266,7 @@ def simulate_ships(scenario, orbit_result, strict: bool = False) -> ShipResult:
     beta = np.stack([orbit_result.tracks[s.name].beta_deg for s in specs], axis=1)
     result = run_ships(specs, sunlit, beta, grid.step_s)
     result.warnings = notes
+    result.drag = drag_by_entry(scenario, orbit_result)
     for note in notes:
         warnings.warn(note, ShipWarning, stacklevel=2)
     return result
