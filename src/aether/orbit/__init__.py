@@ -4,7 +4,13 @@ frames, the Sun, Earth's shadow and eclipse seasons.
 The stage's public surface; other stages use these names, never the modules behind them.
 """
 
-from aether.orbit.atmosphere import DensityTable, msis_density_kg_m3, orbit_samples, profile_at
+from aether.orbit.atmosphere import (
+    DensityTable,
+    density_at_altitudes,
+    msis_density_kg_m3,
+    orbit_samples,
+    profile_at,
+)
 from aether.orbit.build import OrbitSet, build_orbits
 from aether.orbit.debris import SIZE_CLASSES, avoidance_manoeuvres_per_year, flux_per_m2_year
 from aether.orbit.decay import (
@@ -27,7 +33,8 @@ from aether.orbit.tle import TLEError, format_tles, parse_tles
 
 __all__ = [
     "ACTIVITIES", "REENTRY_ALTITUDE_KM", "SIZE_CLASSES", "Decay", "DensityTable", "avoidance_manoeuvres_per_year",
-    "circular_speed_m_s", "decay", "decay_rate_m_s", "drag_deceleration_m_s2", "flux_per_m2_year",
+    "circular_speed_m_s", "decay", "density_at_altitudes", "decay_rate_m_s", "drag_deceleration_m_s2",
+    "flux_per_m2_year",
     "msis_density_kg_m3", "orbit_samples", "profile_at", "solar_indices",
     "TRACKED_GROUP_LIMIT", "OMMError", "OrbitChunk", "OrbitResult", "OrbitSet", "PositionSource",
     "Propagated", "Seasons", "StoredPositions", "TLEError", "Track", "build_orbits", "ecef_to_geodetic",

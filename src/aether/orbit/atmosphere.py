@@ -85,10 +85,24 @@ def profile_at(log_rho_profiles: np.ndarray, altitude_km) -> tuple[np.ndarray, n
     """Density (kg/m3) and local scale height (km) at altitude_km [...] from log density profiles
     [..., altitude level] that broadcast against it (one profile for all, or one each)."""
     h = np.clip(np.asarray(altitude_km, float), ALTITUDES_KM[0], ALTITUDES_KM[-1] - 1e-9)
-    profiles = np.broadcast_to(log_rho_profiles, (*h.shape, ALTITUDES_KM.size))
     step = ALTITUDES_KM[1] - ALTITUDES_KM[0]
-    k = ((h - ALTITUDES_KM[0]) // step).astype(int)[..., None]
-    lo = np.take_along_axis(profiles, k, axis=-1)[..., 0]
-    hi = np.take_along_axis(profiles, k + 1, axis=-1)[..., 0]
+    k = ((h - ALTITUDES_KM[0]) // step).astype(int)
+    profiles = np.asarray(log_rho_profiles)
+    if profiles.ndim == 1:
+        lo, hi = profiles[k], profiles[k + 1]
+    else:  # gather along the last axis from a broadcast view: no copy of the profiles
+        profiles = np.broadcast_to(profiles, (*h.shape, ALTITUDES_KM.size))
+        lead = np.indices(h.shape, sparse=True)
+        lo, hi = profiles[(*lead, k)], profiles[(*lead, k + 1)]
     slope = (hi - lo) / step
-    return np.exp(lo + slope * (h - ALTITUDES_KM[k[..., 0]])), -1.0 / slope
+    return np.exp(lo + slope * (h - ALTITUDES_KM[k])), -1.0 / slope
+
+
+def density_at_altitudes(log_rho_profiles: np.ndarray, altitude_km) -> np.ndarray:
+    """Density (kg/m3) [time, object] of objects held at fixed altitudes [object] through log
+    density profiles [time, altitude level]: the station-keeping case, one gather per level."""
+    h = np.clip(np.asarray(altitude_km, float), ALTITUDES_KM[0], ALTITUDES_KM[-1] - 1e-9)
+    step = ALTITUDES_KM[1] - ALTITUDES_KM[0]
+    k = ((h - ALTITUDES_KM[0]) // step).astype(int)
+    w = (h - ALTITUDES_KM[k]) / step
+    return np.exp(log_rho_profiles[:, k] * (1.0 - w) + log_rho_profiles[:, k + 1] * w)

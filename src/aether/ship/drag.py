@@ -21,9 +21,9 @@ from aether.orbit import (
     DensityTable,
     avoidance_manoeuvres_per_year,
     decay,
+    density_at_altitudes,
     drag_deceleration_m_s2,
     flux_per_m2_year,
-    profile_at,
     solar_indices,
 )
 from aether.settings.ship import ShipDesign
@@ -153,7 +153,7 @@ def drag_figures(design: ShipDesign, solar_array_m2: float, radiator_m2: float, 
     starts = (np.arange(whole) * DAYS_PER_YEAR).astype(int)
     profiles = np.stack([table.profiles(*solar_indices(start_year + days / DAYS_PER_YEAR, a)[1:])
                          for a in ACTIVITIES], axis=1)  # [day, activity, level]
-    rho, _ = profile_at(profiles, np.full((days.size, len(ACTIVITIES)), altitude_km))
+    rho = np.stack([density_at_altitudes(profiles[:, k], [altitude_km])[:, 0] for k in range(len(ACTIVITIES))], axis=1)
     dv_day = drag_deceleration_m_s2(rho, altitude_km, b_daily[:, None]) * SECONDS_PER_DAY
     windows = np.arange(0, days.size, DECAY_STEP_DAYS)
     width = np.diff(np.append(windows, days.size))
