@@ -42,6 +42,17 @@ spacecraft:
       solar: {area_m2: 5000}
       battery: {capacity_kwh: 1000}
       radiator: {area_m2: 3000, initial_temperature_c: 20}
+      drag: {coefficient: 2.2, body_frontal_area_m2: 20, propulsion: {kind: chemical, isp_s: 300}}
+  - name: ship2
+    role: compute
+    orbit: {kind: circular, altitude_km: 550, inclination_deg: 53}
+    ship:
+      gpu: B200
+      gpus: 128
+      solar: {area_m2: 1000, pointing: single_axis}
+      battery: {capacity_kwh: 300}
+      radiator: {area_m2: 600}
+      drag: {propulsion: {kind: hall, isp_s: 2500, thrust_n: 0.17, power_w: 4200, count: 4}}
   - name: relays
     role: relay
     orbit: {kind: walker_delta, altitude_km: 550, inclination_deg: 53, total: 8, planes: 2, phasing: 1}
@@ -74,6 +85,7 @@ ground:
   gateways: [{name: Svalbard, lat_deg: 78.23, lon_deg: 15.39}]
 network: {ground_max_slant_range_km: 3000}
 fleet: {ships: 2, deployment_per_year: [1, 1], upgrade_min_gain: 2}
+environment: {solar_activity: high}
 workload:
   training:
     - {name: train, parameters: 1.0e9, tokens: 1.0e10, gpus: 64, checkpoint_interval: 3600, layers: 16,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aether.report import plots
 from aether.report.fleet import fleet_figures
 from aether.report.network import network_figures
-from aether.report.ship import ship_figures
+from aether.report.ship import drag_plots, ship_figures
 from aether.report.workload import workload_figures
 
 # Tracked spacecraft drawn on the ground-track map and the sunlight timelines.
@@ -40,7 +40,8 @@ def figure_jobs(results) -> dict[str, list[FigureJob]]:
     orbit.append(FigureJob(plots.eclipse_season, (results.orbit.seasons, results.orbits)))
     jobs = {
         "orbit": orbit,
-        "ship": [FigureJob(ship_figures, (results.ships, results.ship_days))],
+        "ship": [FigureJob(ship_figures, (results.ships, results.ship_days))]
+        + ([FigureJob(drag_plots, (results.ships.drag,))] if results.ships.drag else []),
         "network": [FigureJob(network_figures, (results.network,))],
     }
     if results.workload is not None:

@@ -6,6 +6,8 @@ this module only draws them.
 
 from itertools import groupby
 
+import numpy as np
+
 from aether.ship import ShipDay, ShipResult
 
 
@@ -38,5 +40,31 @@ def ship_figures(result: ShipResult, days: list[ShipDay]) -> list:
             ax[3].set_ylabel("PFLOPS")
             ax[3].set_ylim(0, spec.nominal_pflops * 1.05)
             ax[3].set_xlabel("hours (UTC)")
+        figures.append(fig)
+    return figures
+
+
+def drag_plots(drag: dict) -> list:
+    """One Figure per compute entry (aether.ship.drag): altitude without propulsion from the run's
+    start (left) and the delta-v each year of station keeping costs (right), over the solar
+    cycle at low, mid and high activity."""
+    from matplotlib.figure import Figure
+
+    figures = []
+    for name, fig_data in drag.items():
+        fig = Figure(figsize=(11, 4), layout="constrained")
+        left, right = fig.subplots(1, 2)
+        for activity, fall in fig_data.decays.items():
+            left.plot(fig_data.start_year + fall.days / 365.25, fall.altitude_km[:, 0], label=activity)
+            per_year = fig_data.dv_m_s_per_year[activity]
+            right.step(fig_data.start_year + np.arange(per_year.size), per_year, where="post", label=activity)
+        left.set_title(f"{name}: decay without propulsion")
+        left.set_xlabel("year")
+        left.set_ylabel("altitude km")
+        left.legend(title="solar activity")
+        right.set_title(f"{name}: station keeping against drag")
+        right.set_xlabel("year")
+        right.set_ylabel("delta-v m/s per year")
+        right.legend(title="solar activity")
         figures.append(fig)
     return figures
