@@ -1,5 +1,5 @@
 """The import graph flows one way: settings and scenario at the bottom, then the stages
-(orbit; ship and network; workload; fleet), the pipeline, and commands and report on top.
+(orbit; ship and network; workload; fleet; the deal), the pipeline, and commands and report on top.
 
 Read from the source with ast, so function-level imports count as much as module-level
 ones. A stage is used through its package (`aether.orbit`), never through another
@@ -23,10 +23,11 @@ LAYERS = {
     "ship": 4, "network": 4,
     "workload": 5,
     "fleet": 6,
-    "simulate": 7,
-    "report": 8, "cli": 9, "__main__": 10, "__init__": 10,
+    "deal": 7,
+    "simulate": 8,
+    "report": 9, "cli": 10, "__main__": 11, "__init__": 11,
 }
-STAGES = {"orbit", "ship", "network", "workload", "fleet"}
+STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 
 
 def _imports() -> list[tuple[str, str, int]]:

@@ -101,24 +101,40 @@ def plan_launches(plan: FleetPlan, ship: ShipSummary, fleet: FleetSettings) -> L
                     usd_per_kg=launch_price_by_year(fleet.launch_price, mass))
 
 
+def orbit_cost_items(ships_launched, ships_in_service, ships_deorbited, launch_usd,
+                     hardware_per_ship_usd, cost: CostSettings) -> dict[str, np.ndarray]:
+    """Every cost item of the orbital fleet by year (USD). Arrays are [..., year]; leading
+    axes (independent fleets) broadcast, and so does the hardware price of one ship."""
+    hardware = np.asarray(ships_launched, float) * hardware_per_ship_usd
+    in_service = np.asarray(ships_in_service, float)
+    return {
+        "hardware": hardware,
+        "launch": np.asarray(launch_usd, float),
+        "insurance": cost.insurance_fraction * (hardware + launch_usd),
+        "deorbit": np.asarray(ships_deorbited, float) * cost.deorbit_usd_per_ship,
+        "ground_segment": np.where(in_service > 0, cost.ground_segment_usd_per_year, 0.0),
+        "operations": in_service * cost.operations_usd_per_ship_year,
+    }
+
+
+def residual_credit_usd(residual_by_launch_year, hardware_per_ship_usd, ship_mass_kg: float,
+                        usd_per_kg, cost: CostSettings):
+    """Hardware still in service at the end of the plan, credited by its remaining life
+    (straight line) at what a ship launched that year cost; 0 when not credited. Arrays
+    are [..., launch year]; the sum runs over the last axis."""
+    if not cost.credit_residual_value:
+        return np.zeros(np.shape(residual_by_launch_year)[:-1])
+    per_ship = (hardware_per_ship_usd + ship_mass_kg * np.asarray(usd_per_kg, float)) * (1 + cost.insurance_fraction)
+    return (np.asarray(residual_by_launch_year, float) * per_ship).sum(axis=-1)
+
+
 def orbit_cost(plan: FleetPlan, launches: Launches, ship: ShipSummary,
                cost: CostSettings) -> CostResult:
     """Every cost of the orbital fleet by year, and the levelised cost per GPU-hour."""
     hw_ship = sum(ship_hardware_usd(ship, cost).values())
-    hardware = plan.ships_launched * hw_ship
-    launch = launches.usd
-    insurance = cost.insurance_fraction * (hardware + launch)
-    operating = plan.ships_in_service > 0
-    items = {
-        "hardware": hardware.astype(float),
-        "launch": launch,
-        "insurance": insurance,
-        "deorbit": plan.ships_deorbited * cost.deorbit_usd_per_ship,
-        "ground_segment": np.where(operating, cost.ground_segment_usd_per_year, 0.0),
-        "operations": plan.ships_in_service * cost.operations_usd_per_ship_year,
-    }
-    per_ship_by_year = (hw_ship + ship.total_mass_kg * launches.usd_per_kg) * (1 + cost.insurance_fraction)
-    residual = float((plan.residual_by_launch_year * per_ship_by_year).sum()) if cost.credit_residual_value else 0.0
+    items = orbit_cost_items(plan.ships_launched, plan.ships_in_service, plan.ships_deorbited,
+                             launches.usd, hw_ship, cost)
+    residual = float(residual_credit_usd(plan.residual_by_launch_year, hw_ship, ship.total_mass_kg,
+                                         launches.usd_per_kg, cost))
     return levelise(items, CAPITAL_ITEMS, residual, plan.gpu_hours, plan.gpu_hours_equivalent,
                     cost.discount_rate)
-

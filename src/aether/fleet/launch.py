@@ -60,14 +60,15 @@ def wright_mean_price_usd_per_kg(start_kg, end_kg, reference_usd_per_kg: float,
 
 
 def launch_price_by_year(model: LaunchPrice, mass_launched_kg) -> np.ndarray:
-    """$/kg paid in each year for that year's launches (array over years)."""
+    """$/kg paid in each year for that year's launches (array [..., year]: leading axes are
+    independent fleets)."""
     mass = np.asarray(mass_launched_kg, float)
     if isinstance(model, FixedLaunchPrice):
         return np.full(mass.shape, model.usd_per_kg)
     assert isinstance(model, WrightLaunchPrice)
     reference_kg = model.reference_t * 1000.0
     yearly = mass + model.background_t_per_year * 1000.0
-    end = reference_kg + np.cumsum(yearly)
+    end = reference_kg + np.cumsum(yearly, axis=-1)
     start = end - yearly
     price = wright_mean_price_usd_per_kg(start, end, model.reference_usd_per_kg, reference_kg,
                                          model.learning_rate)

@@ -25,6 +25,7 @@ from aether.settings.base import (
     bounded,
     dotted,
 )
+from aether.settings.deal import ContractSettings
 from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
 from aether.settings.network import NetworkSettings
 from aether.settings.ship import ShipDesign
@@ -278,6 +279,8 @@ class Scenario(SettingsModel):
     cost: CostSettings = CostSettings()
     ground_dc: GroundSettings = GroundSettings()
     environment: Environment = Environment()
+    # A multi-year compute contract on the fleet (aether deal); none: no deal is evaluated.
+    contract: ContractSettings | None = None
     # Training, fine-tuning and inference on the fleet; none: the workload stage is skipped.
     workload: WorkloadSettings | None = None
     # Folder the scenario came from: relative file names (TLEs, CSVs) resolve against it.

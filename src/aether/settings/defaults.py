@@ -9,7 +9,7 @@ from importlib import resources
 
 import yaml
 
-SECTIONS = ("fleet", "cost", "ground")
+SECTIONS = ("fleet", "cost", "ground", "contract")
 
 
 @cache
