@@ -21,6 +21,7 @@ from aether.scenario.schema import Scenario
 from aether.timegrid import TimeGrid
 
 if TYPE_CHECKING:
+    from aether.deal import DealResult
     from aether.fleet import FleetResult
     from aether.network import NetworkResult
     from aether.orbit import OrbitResult, OrbitSet
@@ -55,6 +56,8 @@ class Results:
     # Wall seconds of each part of the run, in order: imports (of the stages; not part of
     # wall_time_s), setup, orbit, ship, network, workload, fleet.
     timings_s: dict[str, float] = field(default_factory=dict)
+    # The scenario's contract on the fleet (None without a contract section or ships).
+    deal: DealResult | None = None
 
     def metrics(self) -> dict:
         """Everything the run measured, as JSON-ready data (keys documented in the README)."""
@@ -75,6 +78,7 @@ class Results:
             "network": self.network.metrics(),
             **({"workload": self.workload.metrics()} if self.workload else {}),
             **(self.fleet.metrics() if self.fleet else {}),
+            **({"deal": self.deal.metrics()} if self.deal else {}),
             "warnings": self.ships.warnings,
         }
 
@@ -224,8 +228,9 @@ def simulate(scenario: Scenario, workers: int | None = None,
         workload = run_workload(scenario, users, ships, network, on_progress=_stage_progress(on_progress, "workload"))
     with _timed(timings, "fleet"):
         fleet = plan_scenario_fleet(scenario, ships, workload)
+        deal = plan_scenario_deal(scenario, fleet, workload)
     return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
-                   wall_time_s=time.perf_counter() - started, ship_days=ship_days, timings_s=timings)
+                   wall_time_s=time.perf_counter() - started, ship_days=ship_days, timings_s=timings, deal=deal)
 
 
 def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
@@ -250,6 +255,23 @@ def with_drag(summary: dict[str, dict], drag: dict) -> dict[str, dict]:
     """The orbit summary with each compute entry's drag figures (`spacecraft.<entry>.drag`)."""
     return {name: {**entry, "drag": drag[name].metrics()} if name in drag else entry
             for name, entry in summary.items()}
+
+
+def plan_scenario_deal(scenario: Scenario, fleet: FleetResult | None,
+                       workload: WorkloadResult | None = None) -> DealResult | None:
+    """The scenario's contract on its fleet: the ship as the fleet stage priced it, the tokens
+    an inference GPU serves per hour at full load (the serving model) and the share of
+    requests that met their latency SLO in the run. None without a contract or ships."""
+    from aether.deal import DealInputs, DealModel
+
+    if scenario.contract is None or fleet is None:
+        return None
+    inference = workload.inference if workload is not None else None
+    inputs = DealInputs(
+        fleet.ship,
+        tokens_per_gpu_hour=inference.replica.capacity_tokens_per_gpu_hour if inference else None,
+        latency_slo_attainment=inference.slo_met / inference.requests if inference and inference.requests else None)
+    return DealModel(inputs, scenario.contract, scenario.fleet, scenario.cost, scenario.ground_dc).deal()
 
 
 def tokens_per_gpu_hour(workload: WorkloadResult | None) -> float | None:

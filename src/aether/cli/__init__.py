@@ -22,6 +22,7 @@ from rich.table import Table
 from aether.cli.breakdown import print_breakdown, process_age_s
 from aether.cli.calibrate import calibrate
 from aether.cli.cost import cost
+from aether.cli.deal import deal
 from aether.cli.infer import infer
 from aether.cli.route import route
 from aether.cli.size import size
@@ -236,6 +237,7 @@ def drag_table(title: str, drag: dict[str, dict]) -> Table:
 app.command("size")(user_errors(size))
 app.command("route")(user_errors(route))
 app.command("cost")(user_errors(cost))
+app.command("deal")(user_errors(deal))
 app.command("infer")(user_errors(infer))
 app.command("calibrate")(user_errors(calibrate))
 
