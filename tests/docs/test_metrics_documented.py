@@ -59,6 +59,7 @@ def metrics(tmp_path_factory):
         "fine_tuning": {"arrivals_per_day": 200, "gpus_per_ship": 512},
         "inference": {"demand": {"requests_per_day": 2e6}},
     }
+    data["contract"] = {"value_usd": 5e9, "term_years": 3, "signed": "2026-01-01", "first_ship": "2027-01-01"}
     path = tmp_path_factory.mktemp("metrics") / "scenario.yaml"
     path.write_text(yaml.safe_dump(data))
     return simulate(load_scenario(str(path)), workers=1).metrics()
@@ -74,5 +75,6 @@ def test_every_documented_key_is_produced(metrics):
     produced = {".".join(p) for p in metric_paths(metrics)}
     claimed = {key for key in documented_keys() if "." in key and key.split(".")[0] in metrics}
     assert {key.split(".")[0] for key in claimed} >= {"run", "spacecraft", "ships", "network",
-                                                      "workload", "cost", "sustainability", "fleet"}
+                                                      "workload", "cost", "sustainability", "fleet",
+                                                      "deal"}
     assert not sorted(claimed - produced), "docs/metrics.md names keys the run does not write"

@@ -86,6 +86,16 @@ ground:
 network: {ground_max_slant_range_km: 3000}
 fleet: {ships: 2, deployment_per_year: [1, 1], upgrade_min_gain: 2}
 environment: {solar_activity: high}
+contract:
+  value_usd: 1.0e9
+  term_years: 2
+  signed: 2026-01-01
+  first_ship: 2026-07-01
+  payment: milestones
+  milestones: [0.5, 0.5]
+  compute: {gpus: 512}
+  budget_usd: 2.0e9
+  discount_rate: 0.1
 workload:
   training:
     - {name: train, parameters: 1.0e9, tokens: 1.0e10, gpus: 64, checkpoint_interval: 3600, layers: 16,
@@ -95,9 +105,14 @@ workload:
   outages: [{ship: ship, start_s: 0, duration_s: 60}]
 """
 
-# The branches FULL cannot hold at once: a fixed launch price, a solar price by area.
+# The branches FULL cannot hold at once: a fixed launch price, a solar price by area, the
+# other two kinds of promised compute.
 VARIANTS = [
     {},
+    {"contract": {"value_usd": 1e9, "term_years": 2, "signed": "2026-01-01", "first_ship": "2026-07-01",
+                  "compute": {"gpu_hours_per_year": 1e6}}},
+    {"contract": {"value_usd": 1e9, "term_years": 2, "signed": "2026-01-01", "first_ship": "2026-07-01",
+                  "compute": {"fleet_share": 0.5}}},
     {"fleet": {"launch_price": {"kind": "fixed"}}, "cost": {"solar_usd_per_w": None, "solar_usd_per_m2": 100}},
 ]
 
