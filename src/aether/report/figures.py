@@ -10,6 +10,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from aether.report import plots
+from aether.report.deal import cash_flows
 from aether.report.fleet import fleet_figures
 from aether.report.network import network_figures
 from aether.report.ship import drag_plots, ship_figures
@@ -48,6 +49,8 @@ def figure_jobs(results) -> dict[str, list[FigureJob]]:
         jobs["workload"] = [FigureJob(workload_figures, (results.workload,))]
     if results.fleet is not None:
         jobs["fleet"] = [FigureJob(fleet_figures, (results.fleet,))]
+    if results.deal is not None:
+        jobs["deal"] = [FigureJob(cash_flows, (results.deal,))]
     return jobs
 
 

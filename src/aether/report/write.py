@@ -145,6 +145,32 @@ def fleet_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     )
 
 
+def deal_section(results, metrics: dict, pngs: list[bytes]) -> Section:
+    d = metrics["deal"]
+    c, o, g, op, t = d["contract"], d["orbit"], d["ground"], d["operator"], d["tenant"]
+    money = lambda x: "n/a" if x is None else f"${x:,.2f}"  # noqa: E731
+    billions = lambda x: "n/a" if x is None else f"${x / 1e9:,.2f} B"  # noqa: E731
+    rows = [
+        ("GPUs", f"{o['gpus']:,} in {o['ships']} ships", f"{g['gpus']:,.0f}"),
+        ("GPU-hours over the term", f"{o['gpu_hours']:,.3g}", f"{g['gpu_hours']:,.3g}"),
+        ("tokens at full load", _fmt(o["tokens"], ",.3g"), _fmt(g["tokens"], ",.3g")),
+        ("energy MWh", f"{o['energy_mwh']:,.0f} (sunlight)", f"{g['energy_mwh']:,.0f} (grid)"),
+        ("spent; cost per GPU-hour", f"{billions(o['spend_usd'])}; {money(o['usd_per_gpu_hour'])}",
+         f"{billions(g['spend_usd'])}; {money(g['usd_per_gpu_hour'])}"),
+    ]
+    irr = "n/a" if op["irr"] is None else f"{op['irr']:.1%}"
+    cloud = t["cloud_usd_per_gpu_hour"]
+    note = (f"{billions(c['value_usd'])} over {c['term_years']} years of service ({c['payment']} payments), "
+            f"budget {billions(c['budget_usd'])}. Operator: NPV {billions(op['npv_usd'])} at "
+            f"{c['discount_rate']:.0%}, IRR {irr}, break-even {money(op['breakeven_usd_per_gpu_hour'])} per GPU-hour. "
+            f"Tenant: {money(t['usd_per_gpu_hour'])} per delivered GPU-hour "
+            f"({money(t['usd_per_million_tokens'])} per million tokens) after {billions(t['credits_usd'])} of "
+            f"service credits; public clouds list {t['cloud_gpu']} at {money(cloud['on_demand'])} on demand, "
+            f"{money(cloud['committed'])} committed (dated list prices). Verdict: {d['verdict']}.")
+    return Section(title="The deal: what the contract buys, and who profits",
+                   header=("the budget buys", "in orbit", "on the ground"), rows=rows, note=note, pngs=pngs)
+
+
 def _section_html(section: Section) -> str:
     parts = [f"<h2>{html.escape(section.title)}</h2>"]
     if section.note:
@@ -214,5 +240,7 @@ def write_outputs(results, out_dir: Path, executor: Executor | None = None) -> d
         sections.append(workload_section(results, metrics, figures.pngs("workload")))
     if results.fleet is not None:
         sections.append(fleet_section(results, metrics, figures.pngs("fleet")))
+    if results.deal is not None:
+        sections.append(deal_section(results, metrics, figures.pngs("deal")))
     (out_dir / "report.html").write_text(report_html(results, metrics, sections))
     return metrics
