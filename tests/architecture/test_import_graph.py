@@ -26,6 +26,8 @@ LAYERS = {
     "deal": 7,
     "simulate": 8,
     "report": 9, "cli": 10, "__main__": 11, "__init__": 11,
+    "simulate": 7,
+    "report": 8, "service": 9, "cli": 10, "__main__": 11, "__init__": 11,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 

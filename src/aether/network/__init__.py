@@ -5,7 +5,7 @@ The stage's public surface; other stages use these names, never the modules behi
 """
 
 from aether.network.capacity import backhaul_gbps, bottleneck_gbps, max_flow_gbps, transfer_time_s
-from aether.network.fibre import fibre_rtt_ms, load_data_centres
+from aether.network.fibre import fibre_rtt_ms, great_circle_km, load_data_centres
 from aether.network.mesh import mesh_pairs
 from aether.network.routing import nearest_rtt_ms, route, rtt_ms
 from aether.network.stage import NetworkResult, RouteResult, route_samples, simulate_network
@@ -13,7 +13,7 @@ from aether.network.topology import Snapshot, Topology, build_topology, iter_sna
 
 __all__ = [
     "NetworkResult", "RouteResult", "Snapshot", "Topology", "backhaul_gbps", "bottleneck_gbps",
-    "build_topology", "fibre_rtt_ms", "iter_snapshots", "load_data_centres", "max_flow_gbps",
+    "build_topology", "fibre_rtt_ms", "great_circle_km", "iter_snapshots", "load_data_centres", "max_flow_gbps",
     "mesh_pairs", "nearest_rtt_ms", "route", "route_samples", "rtt_ms", "simulate_network",
     "transfer_time_s",
 ]

@@ -12,6 +12,7 @@ from aether.settings.workload import WorkloadSettings, training_flops
 from aether.workload.calibration import GRIDS, Measurements, check_peaks, document, fit_measurements, measure, plan
 from aether.workload.checkpoint import checkpoint_bytes, daly_interval_s, young_interval_s
 from aether.workload.fitting import ENGINE_PARAMETERS, fit_engine
+from aether.workload.failures import FailureRates, job_failure_rates
 from aether.workload.inputs import WorkloadInputs, synthetic_inputs
 from aether.workload.microbench import NumpyBackend, Shape, catalogue_gpu, torch_backend
 from aether.workload.parallelism import Efficiencies, pipeline_bubble, training_step
@@ -28,6 +29,7 @@ from aether.workload.serving import (
 )
 from aether.workload.simulate import simulate_workload
 from aether.workload.stage import check_workload, run_workload
+from aether.workload.training import mfu_for
 
 __all__ = [
     "Efficiencies",
@@ -44,6 +46,7 @@ __all__ = [
     "measure",
     "plan",
     "torch_backend",
+    "FailureRates",
     "Replica",
     "Served",
     "WorkloadInputs",
@@ -55,6 +58,8 @@ __all__ = [
     "infer",
     "pipeline_bubble",
     "iteration_s",
+    "job_failure_rates",
+    "mfu_for",
     "replica",
     "run_workload",
     "serve_concurrency",
