@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	bash scripts/ensure-postgresql.sh
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

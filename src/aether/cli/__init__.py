@@ -24,7 +24,9 @@ from aether.cli.calibrate import calibrate
 from aether.cli.cost import cost
 from aether.cli.deal import deal
 from aether.cli.infer import infer
+from aether.cli.jobs import jobs
 from aether.cli.route import route
+from aether.cli.serve import serve
 from aether.cli.size import size
 from aether.scenario import ScenarioError, load_scenario, preset_summaries
 
@@ -240,6 +242,10 @@ app.command("cost")(user_errors(cost))
 app.command("deal")(user_errors(deal))
 app.command("infer")(user_errors(infer))
 app.command("calibrate")(user_errors(calibrate))
+app.command("serve")(user_errors(serve))
+for _command in jobs.registered_commands:
+    _command.callback = user_errors(_command.callback)
+app.add_typer(jobs, name="jobs")
 
 
 def main() -> None:

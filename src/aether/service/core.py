@@ -74,7 +74,7 @@ class RateLimiter:
 
 
 class Service:
-    def __init__(self, config: ServiceConfig):
+    def __init__(self, config: ServiceConfig, twin: Twin | None = None):
         self.config = config
         config.data_dir.mkdir(parents=True, exist_ok=True)
         url = config.db_url or os.environ.get("AETHER_DB_URL") or sqlite_url(config.data_dir)
@@ -82,7 +82,7 @@ class Service:
         self.revision = migrate(self.engine)
         self.sessions = session_factory(self.engine)
         self.pepper = keys.load_pepper(config.data_dir)
-        self.twin = Twin(config.scenario, config.horizon_s)
+        self.twin = twin or Twin(config.scenario, config.horizon_s)
         self.scheduler = Scheduler(self.twin, config.scenario.run.seed, config.tick_s)
         self.limiter = RateLimiter()
         self.clock_lock = threading.Lock()
