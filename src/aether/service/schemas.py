@@ -189,7 +189,7 @@ class KeyOut(BaseModel):
 
 
 class ClockStep(Request):
-    seconds: Annotated[float, Field(gt=0, le=30 * 86400)]
+    seconds: Annotated[float, Field(gt=0, le=86400, description="at most a day per call")]
 
 
 class ClockOut(BaseModel):
