@@ -53,7 +53,10 @@ def _print(data, as_json: bool, rows: list[dict], columns: list[str], title: str
         table.add_column(column)
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in columns])
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # piped: whole ids and states, never wrapped to 80 columns
+        console = Console(width=240)
+    console.print(table)
 
 
 def _cell(value) -> str:
