@@ -14,7 +14,8 @@ import httpx
 import yaml
 
 from tests.conftest import small_scenario
-from tests.service.conftest import ADMIN, ADMIN_KEY, PEPPER, TRAINING, bearer, free_port
+from tests.service.conftest import ADMIN, ADMIN_KEY, PEPPER, TRAINING, bearer
+from tests.service.postgres import free_port
 
 
 def _start(scenario, data, db_url, port) -> subprocess.Popen:
