@@ -145,8 +145,8 @@ def test_quota_of_unfinished_jobs(client, make_tenant):
 
 
 def test_training_progress_is_the_training_models_flops(client, make_tenant):
-    """512 B200 GPUs at 2.25 PFLOPS dense BF16 each (NVIDIA B200 datasheet) and MFU 0.40
-    (the schema's default) do 512 x 2.25e15 x 0.4 FLOP/s on a ship in full sunlight; the
+    """512 B200 GPUs at 2.25 PFLOPS dense BF16 each (NVIDIA B200 datasheet) at the job's MFU
+    (the training stage's parallelism model) do 512 x 2.25e15 x MFU FLOP/s in full sunlight; the
     job is placed at the end of the first 60 s tick and runs the rest of the hour."""
     _, a = make_tenant("a")
     job = _submit(client, a).json()["id"]
@@ -154,7 +154,8 @@ def test_training_progress_is_the_training_models_flops(client, make_tenant):
     shown = client.get(f"/v1/jobs/{job}", headers=a).json()
     kinds = [e["kind"] for e in client.get(f"/v1/jobs/{job}/events", headers=a).json()["items"]]
     assert "failure" not in kinds and shown["ship"] == "ship" and shown["gateway"] == "Svalbard"
-    assert shown["work_done"] == pytest.approx(512 * 2.25e15 * 0.40 * 3540, rel=1e-9)
+    assert shown["work_done"] == pytest.approx(512 * 2.25e15 * shown["mfu"] * 3540, rel=1e-9)
+    assert 0.2 < shown["mfu"] < 0.7
     assert shown["work_total"] == pytest.approx(6 * 1e9 * 1e12, rel=1e-12)
     assert 0 < shown["checkpoint_progress"] <= shown["progress"]
 

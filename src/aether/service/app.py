@@ -103,7 +103,7 @@ def create_app(service: Service) -> FastAPI:
         total = job.work_total or 1.0
         return JobOut(
             id=job.id, name=job.spec.get("name"), kind=job.kind, state=job.state, reason=job.reason,
-            priority=job.priority, gpus=job.gpus, spec=job.spec, ship=job.ship, gateway=job.gateway,
+            priority=job.priority, gpus=job.gpus, mfu=job.mfu, spec=job.spec, ship=job.ship, gateway=job.gateway,
             progress=min(job.work_done / total, 1.0), checkpoint_progress=min(job.checkpoint_work / total, 1.0),
             work_unit=UNITS[job.kind], work_done=job.work_done, work_total=job.work_total,
             submitted_t_s=job.submitted_t_s, started_t_s=job.started_t_s, finished_t_s=job.finished_t_s,
@@ -185,7 +185,8 @@ def create_app(service: Service) -> FastAPI:
                                 f"allows {me.max_concurrent_gpus} at once")
         now, t_s = time.time(), service.t_s
         job = Job(id="job_" + uuid.uuid4().hex, tenant_seq=me.seq, idempotency_key=idempotency_key,
-                  request_digest=digest, kind=request.kind, spec=body, priority=request.priority, gpus=plan.gpus,
+                  request_digest=digest, kind=request.kind, spec=body, priority=request.priority,
+                  gpus=plan.gpus, mfu=plan.mfu,
                   state="PENDING", work_total=plan.work_total, work_done=0.0, checkpoint_work=0.0,
                   checkpoint_every_work=plan.checkpoint_every_work, failure_rate_per_s=plan.failure_rate_per_s,
                   restart_s=plan.restart_s, submitted_t_s=t_s, resume_t_s=t_s,

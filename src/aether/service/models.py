@@ -69,6 +69,7 @@ class Job(Base):
     spec: Mapped[dict] = mapped_column(JSON)
     priority: Mapped[int] = mapped_column(Integer)
     gpus: Mapped[int] = mapped_column(Integer)
+    mfu: Mapped[float] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(16), index=True)
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     ship: Mapped[str | None] = mapped_column(String(64), nullable=True)

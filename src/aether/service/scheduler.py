@@ -68,6 +68,7 @@ class Jobs:
     state: np.ndarray
     ship: np.ndarray
     gpus: np.ndarray
+    mfu: np.ndarray
     priority: np.ndarray
     seq: np.ndarray
     tenant: np.ndarray
@@ -114,7 +115,8 @@ class Scheduler:
         jobs = Jobs(
             rows=rows, state=f([STATES.index(r.state) for r in rows], np.int64),
             ship=f([self.ship_index.get(r.ship, -1) if r.ship else -1 for r in rows], np.int64),
-            gpus=f([r.gpus for r in rows], np.int64), priority=f([r.priority for r in rows], np.int64),
+            gpus=f([r.gpus for r in rows], np.int64), mfu=f([r.mfu for r in rows], float),
+            priority=f([r.priority for r in rows], np.int64),
             seq=f([r.seq for r in rows], np.int64), tenant=f([tenants[r.tenant_seq] for r in rows], np.int64),
             policy=f(pid, np.int64), kind=f([KINDS.index(r.kind) for r in rows], np.int64),
             precision=f([PRECISIONS.index(r.spec.get("precision", "bf16")) for r in rows], np.int64),
@@ -183,7 +185,7 @@ class Scheduler:
 
         running = jobs.state == RUNNING
         r = np.flatnonzero(running)
-        jobs.work_done[r] += dt * work_rates(jobs.kind[r], jobs.precision[r], jobs.gpus[r], jobs.ship[r],
+        jobs.work_done[r] += dt * work_rates(jobs.kind[r], jobs.precision[r], jobs.gpus[r], jobs.mfu[r], jobs.ship[r],
                                              now.fraction, self.rates)
         stateful = r[jobs.checkpoint_every[r] > 0]
         due = stateful[jobs.work_done[stateful] >= jobs.checkpoint_work[stateful] + jobs.checkpoint_every[stateful]]

@@ -94,6 +94,7 @@ class JobOut(BaseModel):
     reason: str | None
     priority: int
     gpus: int
+    mfu: float = Field(description="training: model FLOPs utilisation on the fleet's first ship; else 1")
     spec: dict
     ship: str | None
     gateway: str | None

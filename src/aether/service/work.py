@@ -16,7 +16,7 @@ from aether.settings.workload import GPU_MTBF_H, InferenceModel, Serving, Traini
 from aether.workload import (
     checkpoint_bytes,
     job_failure_rates,
-    mfu_for,
+    job_mfu,
     replica,
     serve_rate,
     training_flops,
@@ -26,7 +26,7 @@ from aether.workload import (
 KINDS = ("training", "fine_tuning", "inference")
 PRECISIONS = ("bf16", "fp8")
 UNITS = {"training": "flop", "fine_tuning": "gpu_s", "inference": "s"}
-# Defaults of a training job in the scenario schema (restart, checkpoint write rate, MFU), sourced there.
+# Defaults of a training job in the scenario schema (restart, checkpoint write rate), sourced there.
 TRAINING_DEFAULTS = TrainingJob(name="service", parameters=1e9, tokens=1e9, gpus=1)
 
 
@@ -37,6 +37,7 @@ class Impossible(Exception):
 @dataclass(frozen=True)
 class JobPlan:
     gpus: int
+    mfu: float  # training: the parallelism model's MFU on the fleet's first Compute Ship; else 1
     work_total: float
     checkpoint_every_work: float  # 0: stateless (inference), nothing to roll back
     failure_rate_per_s: float
@@ -46,22 +47,21 @@ class JobPlan:
 
 @dataclass(frozen=True)
 class FleetRates:
-    """Per ship: useful FLOP/s per GPU at full delivery, by precision [precision, ship]."""
+    """Per ship: dense peak FLOP/s per GPU, by precision [precision, ship]."""
 
-    flops_per_gpu: np.ndarray
+    peak_flops_per_gpu: np.ndarray
 
     @classmethod
     def of(cls, twin: Twin) -> "FleetRates":
-        return cls(np.array([[spec.accelerator.peak_flops(p) * mfu_for(TRAINING_DEFAULTS.mfu, spec.accelerator.name)
-                              for spec in twin.specs] for p in PRECISIONS]))
+        return cls(np.array([[spec.accelerator.peak_flops(p) for spec in twin.specs] for p in PRECISIONS]))
 
 
-def work_rates(kind: np.ndarray, precision: np.ndarray, gpus: np.ndarray, ship: np.ndarray,
+def work_rates(kind: np.ndarray, precision: np.ndarray, gpus: np.ndarray, mfu: np.ndarray, ship: np.ndarray,
                fraction: np.ndarray, rates: FleetRates) -> np.ndarray:
     """Work per second of each job on its ship at the ship's delivered fraction now
     (kind, precision: indices into KINDS, PRECISIONS; ship: index of the job's ship)."""
     delivered = fraction[ship]
-    flops = gpus * rates.flops_per_gpu[precision, ship] * delivered
+    flops = gpus * rates.peak_flops_per_gpu[precision, ship] * mfu * delivered
     return np.select([kind == 0, kind == 1], [flops, gpus * delivered], 1.0)
 
 
@@ -96,17 +96,19 @@ def plan_job(job: TrainingIn | FineTuningIn | InferenceIn, twin: Twin) -> JobPla
                          f"the largest has {capacity.max(initial=0)}")
     rate = _failures(gpus, twin)
     if isinstance(job, TrainingIn):
-        fastest = max(spec.accelerator.peak_flops(job.precision) * mfu_for(TRAINING_DEFAULTS.mfu, spec.accelerator.name)
-                      for spec in twin.specs)
+        accelerator = twin.specs[0].accelerator
+        mfu = job_mfu(TrainingJob(name="service", parameters=job.parameters, tokens=job.tokens, gpus=gpus,
+                                  precision=job.precision), accelerator)
         every_s = _checkpoint_interval_s(job.parameters, gpus, 1.0 / rate)
-        return JobPlan(gpus, training_flops(job.parameters, job.tokens), every_s * gpus * fastest, rate,
+        nominal = gpus * accelerator.peak_flops(job.precision) * mfu
+        return JobPlan(gpus, mfu, training_flops(job.parameters, job.tokens), every_s * nominal, rate,
                        TRAINING_DEFAULTS.restart_s, None)
     if isinstance(job, FineTuningIn):
         if job.gpu_hours / gpus > job.deadline_h:
             raise Impossible(f"DEADLINE_UNREACHABLE: {job.gpu_hours:g} GPU-hours on {gpus} GPUs take "
                              f"{job.gpu_hours / gpus:g} h at full delivery; the deadline is {job.deadline_h:g} h")
         every_s = _checkpoint_interval_s(job.parameters, gpus, 1.0 / rate)
-        return JobPlan(gpus, job.gpu_hours * 3600.0, every_s * gpus, rate, TRAINING_DEFAULTS.restart_s,
+        return JobPlan(gpus, 1.0, job.gpu_hours * 3600.0, every_s * gpus, rate, TRAINING_DEFAULTS.restart_s,
                        job.deadline_h * 3600.0)
     unknown = sorted(set(job.requests_per_day) - set(twin.site_names))
     if unknown:
@@ -117,4 +119,4 @@ def plan_job(job: TrainingIn | FineTuningIn | InferenceIn, twin: Twin) -> JobPla
         raise Impossible(f"SLO_UNREACHABLE: a replica gives TTFT {best[0]:.0f} ms and {best[1]:.1f} ms per "
                          f"output token before any round trip; the SLO asks {job.slo.ttft_ms:g} ms and "
                          f"{job.slo.tpot_ms:g} ms")
-    return JobPlan(gpus, job.duration_h * 3600.0, 0.0, rate, TRAINING_DEFAULTS.restart_s, None)
+    return JobPlan(gpus, 1.0, job.duration_h * 3600.0, 0.0, rate, TRAINING_DEFAULTS.restart_s, None)

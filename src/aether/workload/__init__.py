@@ -29,7 +29,7 @@ from aether.workload.serving import (
 )
 from aether.workload.simulate import simulate_workload
 from aether.workload.stage import check_workload, run_workload
-from aether.workload.training import mfu_for
+from aether.workload.training import job_mfu
 
 __all__ = [
     "Efficiencies",
@@ -59,7 +59,7 @@ __all__ = [
     "pipeline_bubble",
     "iteration_s",
     "job_failure_rates",
-    "mfu_for",
+    "job_mfu",
     "replica",
     "run_workload",
     "serve_concurrency",

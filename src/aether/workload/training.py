@@ -37,6 +37,15 @@ def mfu_for(mfu: dict[str, float], accelerator_name: str) -> float:
     return table.get("default", 0.35)
 
 
+def job_mfu(job: TrainingJob, accelerator: Accelerator, ships: int = 1) -> float:
+    """The job's MFU on this accelerator over `ships` ships: its own table's value when it gives
+    one, else the parallelism model's for its shape and layout."""
+    if job.mfu is not None:
+        return mfu_for(job.mfu, accelerator.name)
+    layout = job_layout(job, accelerator, job.gpus // ships, job.global_batch_tokens / ships)
+    return float(layout_step(job, accelerator, layout).mfu)
+
+
 def allreduce_seconds(gradient_bytes: float, n_ships: int, link_bps: np.ndarray) -> np.ndarray:
     """Ring all-reduce across n ships: 2 x bytes x (n-1)/n sent per ship at the link rate."""
     bits = 8.0 * 2.0 * gradient_bytes * (n_ships - 1) / n_ships

@@ -48,6 +48,7 @@ def upgrade() -> None:
                     sa.Column("spec", sa.JSON, nullable=False),
                     sa.Column("priority", sa.Integer, nullable=False),
                     sa.Column("gpus", sa.Integer, nullable=False),
+                    sa.Column("mfu", sa.Float, nullable=False),
                     sa.Column("state", sa.String(16), nullable=False, index=True),
                     sa.Column("reason", sa.String(64), nullable=True),
                     sa.Column("ship", sa.String(64), nullable=True),
