@@ -25,9 +25,7 @@ LAYERS = {
     "fleet": 6,
     "deal": 7,
     "simulate": 8,
-    "report": 9, "cli": 10, "__main__": 11, "__init__": 11,
-    "simulate": 7,
-    "report": 8, "service": 9, "cli": 10, "__main__": 11, "__init__": 11,
+    "report": 9, "service": 10, "cli": 11, "__main__": 12, "__init__": 12,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 
