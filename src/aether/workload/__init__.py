@@ -11,8 +11,8 @@ inference, driven by plain arrays from the ship and network stages (`WorkloadInp
 from aether.settings.workload import WorkloadSettings, training_flops
 from aether.workload.calibration import GRIDS, Measurements, check_peaks, document, fit_measurements, measure, plan
 from aether.workload.checkpoint import checkpoint_bytes, daly_interval_s, young_interval_s
-from aether.workload.fitting import ENGINE_PARAMETERS, fit_engine
 from aether.workload.failures import FailureRates, job_failure_rates
+from aether.workload.fitting import ENGINE_PARAMETERS, fit_engine
 from aether.workload.inputs import WorkloadInputs, synthetic_inputs
 from aether.workload.microbench import NumpyBackend, Shape, catalogue_gpu, torch_backend
 from aether.workload.parallelism import Efficiencies, pipeline_bubble, training_step
