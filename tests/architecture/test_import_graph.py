@@ -26,6 +26,9 @@ LAYERS = {
     "deal": 7,
     "simulate": 8,
     "report": 9, "service": 10, "cli": 11, "__main__": 12, "__init__": 12,
+    "simulate": 7,
+    "czml": 8, "web": 8,
+    "report": 9, "cli": 10, "__main__": 11, "__init__": 11,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 

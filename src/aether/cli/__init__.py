@@ -23,6 +23,7 @@ from aether.cli.breakdown import print_breakdown, process_age_s
 from aether.cli.calibrate import calibrate
 from aether.cli.cost import cost
 from aether.cli.deal import deal
+from aether.cli.czml import czml
 from aether.cli.infer import infer
 from aether.cli.jobs import jobs
 from aether.cli.route import route
@@ -246,6 +247,7 @@ app.command("serve")(user_errors(serve))
 for _command in jobs.registered_commands:
     _command.callback = user_errors(_command.callback)
 app.add_typer(jobs, name="jobs")
+app.command("czml")(user_errors(czml))
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from aether.network.capacity import backhaul_gbps, bottleneck_gbps, max_flow_gbp
 from aether.network.fibre import fibre_rtt_ms, great_circle_km, load_data_centres
 from aether.network.mesh import mesh_pairs
 from aether.network.routing import nearest_rtt_ms, route, rtt_ms
+from aether.network.scene import SceneLinks, scene_links
 from aether.network.stage import NetworkResult, RouteResult, route_samples, simulate_network
 from aether.network.topology import Snapshot, Topology, build_topology, iter_snapshots
 
@@ -15,5 +16,8 @@ __all__ = [
     "NetworkResult", "RouteResult", "Snapshot", "Topology", "backhaul_gbps", "bottleneck_gbps",
     "build_topology", "fibre_rtt_ms", "great_circle_km", "iter_snapshots", "load_data_centres", "max_flow_gbps",
     "mesh_pairs", "nearest_rtt_ms", "route", "route_samples", "rtt_ms", "simulate_network",
+    "NetworkResult", "RouteResult", "SceneLinks", "Snapshot", "Topology", "backhaul_gbps", "bottleneck_gbps",
+    "build_topology", "fibre_rtt_ms", "iter_snapshots", "load_data_centres", "max_flow_gbps",
+    "mesh_pairs", "nearest_rtt_ms", "route", "route_samples", "rtt_ms", "scene_links", "simulate_network",
     "transfer_time_s",
 ]

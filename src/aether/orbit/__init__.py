@@ -24,7 +24,7 @@ from aether.orbit.decay import (
 from aether.orbit.frames import ecef_to_geodetic, geodetic_to_ecef
 from aether.orbit.oem import write_oem_files
 from aether.orbit.omm import OMMError, parse_omm
-from aether.orbit.positions import PositionSource, Propagated, StoredPositions, stored_positions
+from aether.orbit.positions import PositionSource, Propagated, StoredPositions, gcrs_positions_km, stored_positions
 from aether.orbit.propagate import OrbitChunk, iter_chunks
 from aether.orbit.seasons import Seasons, eclipse_seasons, mean_radius_km, period_min
 from aether.orbit.solar_cycle import ACTIVITIES, solar_indices
@@ -38,6 +38,7 @@ __all__ = [
     "msis_density_kg_m3", "orbit_samples", "profile_at", "solar_indices",
     "TRACKED_GROUP_LIMIT", "OMMError", "OrbitChunk", "OrbitResult", "OrbitSet", "PositionSource",
     "Propagated", "Seasons", "StoredPositions", "TLEError", "Track", "build_orbits", "ecef_to_geodetic",
-    "eclipse_seasons", "format_tles", "geodetic_to_ecef", "iter_chunks", "mean_radius_km", "parse_omm",
-    "parse_tles", "period_min", "run_orbit_stage", "stored_positions", "tracked_indices", "write_oem_files",
+    "eclipse_seasons", "format_tles", "gcrs_positions_km", "geodetic_to_ecef", "iter_chunks", "mean_radius_km",
+    "parse_omm", "parse_tles", "period_min", "run_orbit_stage", "stored_positions", "tracked_indices",
+    "write_oem_files",
 ]

@@ -23,6 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from aether.orbit.build import OrbitSet
+from aether.orbit.frames import teme_to_gcrs_matrix
 from aether.orbit.propagate import iter_chunks, steps_per_chunk
 from aether.timegrid import TimeGrid
 
@@ -96,6 +97,16 @@ class StoredPositions:
                 continue
             # A copy, so that no mapping outlives the chunk (Windows cannot delete a mapped file).
             yield block, np.moveaxis(np.array(self._mapped(block)), 1, -1)
+
+
+def gcrs_positions_km(orbits: OrbitSet, grid: TimeGrid) -> np.ndarray:
+    """[time, satellite, xyz] positions in the GCRS (the ICRF's axes, CZML's INERTIAL frame)
+    at every instant of grid: SGP4's TEME rotated by teme_to_gcrs_matrix."""
+    out = np.empty((grid.n_steps, len(orbits), 3))
+    for chunk in iter_chunks(orbits.array(), len(orbits), grid):
+        rotation = teme_to_gcrs_matrix(*chunk.jd)  # [time, 3, 3]
+        out[chunk.steps] = np.einsum("tij,jtn->tni", rotation, chunk.teme_km)
+    return out
 
 
 @contextmanager
