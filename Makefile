@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/aether run project-aether
 
 test: $(STAMP)
+	scripts/ensure_chromium.sh
 	$(BIN)/ruff check src tests benchmarks
 	bash scripts/ensure-postgresql.sh
 	$(BIN)/pytest -q

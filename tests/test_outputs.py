@@ -313,7 +313,8 @@ def test_force_replaces_the_whole_folder_never_merges(sandbox):
     result = _run(str(sandbox.write(tiny())), "--out", str(out), "--force")
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
-        MARKER, "metrics.json", "report.html", "timeseries", *(f"timeseries/{f}" for f in TIMESERIES)]
+        MARKER, "globe.html", "metrics.json", "report.html", "scene.czml", "timeseries",
+        *(f"timeseries/{f}" for f in TIMESERIES)]
     sandbox.check(out)
 
 

@@ -29,6 +29,7 @@ from aether.cli.jobs import jobs
 from aether.cli.route import route
 from aether.cli.serve import serve
 from aether.cli.size import size
+from aether.cli.view import view
 from aether.scenario import ScenarioError, load_scenario, preset_summaries
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -140,7 +141,8 @@ def run(
               f"{metrics['run']['steps']} steps in {metrics['run']['wall_time_s']:.1f} s")
     for warning in results.ships.warnings:
         err.print(f"[yellow]warning[/]: {escape(warning)}")
-    err.print(escape(f"wrote {out}/metrics.json, {out}/report.html, {out}/timeseries/"))
+    err.print(escape(f"wrote {out}/metrics.json, {out}/report.html, {out}/timeseries/, {out}/scene.czml "
+                     f"(see it: aether view {out})"))
 
 
 @app.command()
@@ -248,6 +250,7 @@ for _command in jobs.registered_commands:
     _command.callback = user_errors(_command.callback)
 app.add_typer(jobs, name="jobs")
 app.command("czml")(user_errors(czml))
+app.command("view")(user_errors(view))
 
 
 def main() -> None:

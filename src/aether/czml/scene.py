@@ -128,6 +128,13 @@ def scene_packets(results: Results, step_s: float = DEFAULT_STEP_S) -> list[dict
         "id": "document", "name": scenario.name, "version": "1.0",
         "clock": {"interval": f"{epoch}/{stop}", "currentTime": epoch, "multiplier": 60,
                   "range": "LOOP_STOP", "step": "SYSTEM_CLOCK_MULTIPLIER"},
+    }, {
+        # The scene's key, for the page's legend (an entity with no position: nothing drawn).
+        "id": "legend", "name": "legend",
+        "properties": {"role": "legend", "sample_step_s": samples.step_s,
+                       "sunlight": json.dumps(SUNLIGHT),
+                       "rtt_bins": json.dumps([[None if math.isinf(b) else b, c] for b, c in RTT_BINS_MS]
+                                              + [[None, UNREACHABLE]])},
     }]
     position_base = {"epoch": epoch, "interpolationAlgorithm": "LAGRANGE",
                      "interpolationDegree": INTERPOLATION_DEGREE, "referenceFrame": "INERTIAL"}
@@ -139,17 +146,18 @@ def scene_packets(results: Results, step_s: float = DEFAULT_STEP_S) -> list[dict
                   "position": {**position_base, "cartesian": _positions(padded_s, gcrs[:, k])}}
         if ship_index.get(name) == k:
             j = results.ships.names.index(name)
+            light = sunlight_state(results.orbit.tracks[name].sunlit)
             period_s = 2 * math.pi / results.orbits.satrecs[k].no_kozai * 60.0
             packet |= {
                 "point": {"pixelSize": 12, "outlineColor": {"rgba": [255, 255, 255, 255]}, "outlineWidth": 2,
-                          "color": interval_list(start, grid.seconds, end_s,
-                                                 sunlight_state(results.orbit.tracks[name].sunlit),
-                                                 lambda s: {"rgba": SUNLIGHT[s]})},
+                          "color": interval_list(start, grid.seconds, end_s, light, lambda s: {"rgba": SUNLIGHT[s]})},
                 "label": {"text": name, "font": "13px sans-serif", "pixelOffset": {"cartesian2": [0, -22]},
                           "fillColor": {"rgba": [255, 255, 255, 255]}, "showBackground": True},
                 "path": {"leadTime": 0, "trailTime": round(period_s), "width": 1.5, "resolution": 120,
                          "material": {"solidColor": {"color": {"rgba": [255, 210, 74, 160]}}}},
-                "properties": {"role": "compute", "group": group, **{
+                "properties": {"role": "compute", "group": group,
+                               "sunlight": interval_list(start, grid.seconds, end_s, light, lambda s: {"string": s}),
+                               **{
                     series: {"epoch": epoch, "number": _sampled(
                         grid.seconds[series_steps], getattr(results.ships, series)[series_steps, j], d)}
                     for series, d in SHIP_SERIES.items()}},

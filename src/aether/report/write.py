@@ -1,4 +1,5 @@
-"""Writing a run's outputs: metrics.json, report.html (plots inline) and time series CSVs."""
+"""Writing a run's outputs: metrics.json, report.html (plots inline), Parquet time series,
+and the 3D view: scene.czml with globe.html beside it (docs/globe.md)."""
 
 import base64
 import html
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from aether.czml import write_scene
 from aether.files import inside
 from aether.report.figures import DrawnFigures, figure_jobs
+from aether.web import write_globe
 
 
 @dataclass
@@ -201,6 +204,8 @@ text-align:right}}th{{background:#f3f3f3}}img{{max-width:100%;display:block;marg
 <p>Start {run['start']}, {run['duration_h']:g} h at {run['step_s']:g} s steps
 ({run['steps']} steps, {run['satellites']} satellites), seed {run['seed']};
 computed in {run['wall_time_s']:.1f} s.</p>
+<p>In 3D: <a href="globe.html">globe.html</a>, the scene (scene.czml) on a CesiumJS globe; show it with
+<code>aether view FOLDER</code> (browsers do not run it from a file).</p>
 {''.join(_section_html(s) for s in sections)}
 </body></html>
 """
@@ -243,4 +248,6 @@ def write_outputs(results, out_dir: Path, executor: Executor | None = None) -> d
     if results.deal is not None:
         sections.append(deal_section(results, metrics, figures.pngs("deal")))
     (out_dir / "report.html").write_text(report_html(results, metrics, sections))
+    write_scene(results, out_dir / "scene.czml")
+    write_globe(out_dir)
     return metrics
