@@ -29,6 +29,8 @@ LAYERS = {
     "simulate": 7,
     "czml": 8, "web": 8,
     "report": 9, "cli": 10, "__main__": 11, "__init__": 11,
+    "czml": 9, "web": 9,
+    "report": 10, "cli": 11, "__main__": 12, "__init__": 12,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 

@@ -22,8 +22,8 @@ from rich.table import Table
 from aether.cli.breakdown import print_breakdown, process_age_s
 from aether.cli.calibrate import calibrate
 from aether.cli.cost import cost
-from aether.cli.deal import deal
 from aether.cli.czml import czml
+from aether.cli.deal import deal
 from aether.cli.infer import infer
 from aether.cli.jobs import jobs
 from aether.cli.route import route
