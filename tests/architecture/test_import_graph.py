@@ -25,12 +25,8 @@ LAYERS = {
     "fleet": 6,
     "deal": 7,
     "simulate": 8,
-    "report": 9, "service": 10, "cli": 11, "__main__": 12, "__init__": 12,
-    "simulate": 7,
-    "czml": 8, "web": 8,
-    "report": 9, "cli": 10, "__main__": 11, "__init__": 11,
     "czml": 9, "web": 9,
-    "report": 10, "cli": 11, "__main__": 12, "__init__": 12,
+    "report": 10, "service": 11, "cli": 12, "__main__": 13, "__init__": 13,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 

@@ -13,11 +13,8 @@ from aether.network.stage import NetworkResult, RouteResult, route_samples, simu
 from aether.network.topology import Snapshot, Topology, build_topology, iter_snapshots
 
 __all__ = [
-    "NetworkResult", "RouteResult", "Snapshot", "Topology", "backhaul_gbps", "bottleneck_gbps",
-    "build_topology", "fibre_rtt_ms", "great_circle_km", "iter_snapshots", "load_data_centres", "max_flow_gbps",
-    "mesh_pairs", "nearest_rtt_ms", "route", "route_samples", "rtt_ms", "simulate_network",
     "NetworkResult", "RouteResult", "SceneLinks", "Snapshot", "Topology", "backhaul_gbps", "bottleneck_gbps",
-    "build_topology", "fibre_rtt_ms", "iter_snapshots", "load_data_centres", "max_flow_gbps",
+    "build_topology", "fibre_rtt_ms", "great_circle_km", "iter_snapshots", "load_data_centres", "max_flow_gbps",
     "mesh_pairs", "nearest_rtt_ms", "route", "route_samples", "rtt_ms", "scene_links", "simulate_network",
     "transfer_time_s",
 ]
