@@ -8,6 +8,9 @@ service to come) goes through this module:
   place. An interrupted or failed write leaves no `path` at all.
 - `output_file(path)`: yields a hidden file beside `path` to write into, then hard-links
   it into place, which fails rather than overwrite a file that appeared meanwhile.
+- `growing_folder(path, resume)` and `write_whole(path, data)`: a locked folder that a
+  long job (a sweep) fills file by file, each file whole, so a killed job keeps what it
+  finished.
 - `safe_name`, `file_names`, `inside`: names from scenarios and TLE files are data,
   never paths.
 
@@ -236,5 +239,40 @@ def output_file(path: Path) -> Iterator[Path]:
                              "(choose another file name)"]) from None
     except OSError as error:
         raise ScenarioError([f"{shown}: could not be written ({error}); nothing written"]) from None
+    finally:
+        staging.unlink(missing_ok=True)
+
+
+@contextmanager
+def growing_folder(path: Path, resume: bool = False) -> Iterator[Path]:
+    """A folder written piece by piece over a long job (a sweep), each piece whole through
+    write_whole, so that a killed job keeps every piece it finished and `resume` carries on.
+
+    On entry: refuse a path that is a file, or (without resume) a folder that holds files;
+    create it; take its lock (refused if another job holds it). An OSError becomes a
+    ScenarioError.
+    """
+    shown, path = path, path.resolve()
+    _check_name(path, shown)
+    if path.exists() and not path.is_dir():
+        raise ScenarioError([f"{shown}: is a file, not a folder (choose a new folder for the outputs)"])
+    if path.is_dir() and os.listdir(path) and not resume:
+        raise ScenarioError([f"{shown}: already holds files (choose another folder, or pass --resume "
+                             "to carry on the sweep written there)"])
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with _locked(path, shown):
+            yield path
+    except OSError as error:
+        raise ScenarioError([f"{shown}: cannot write there ({error.strerror}: {error.filename}) "
+                             "(choose a folder you can write to)"]) from None
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a hidden sibling renamed over path (atomic on POSIX)."""
+    staging = _sibling(path, "partial")
+    try:
+        staging.write_bytes(data)
+        os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)

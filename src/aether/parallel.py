@@ -20,6 +20,11 @@ from typing import Any
 
 from aether.timegrid import TimeGrid
 
+# One thread for each of the maths libraries numpy and scipy may load (OpenBLAS, MKL, OpenMP):
+# in a pool of one worker per core, a thread per core in every worker fights for the cores.
+# They read these when they load, so they must be in a worker's environment when it starts.
+ONE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 
 def time_blocks(grid: TimeGrid, n_blocks: int) -> list[slice]:
     """About n_blocks slices of equal length covering the grid."""
@@ -84,3 +89,20 @@ def map_time_blocks(
         if on_progress:
             on_progress(len(results) / len(blocks))
     return results
+
+
+@contextmanager
+def one_thread_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool of `workers` fresh interpreters (spawned, so nothing is inherited from
+    this one's loaded libraries), each with ONE_THREAD_ENV: one maths thread per worker."""
+    saved = {name: os.environ.get(name) for name in ONE_THREAD_ENV}
+    os.environ.update(ONE_THREAD_ENV)  # workers start lazily, so it holds while the pool lives
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -7,13 +7,15 @@ with them, are imported when a run starts, not here; type names come from TYPE_C
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -179,16 +181,54 @@ class Results:
 def _timed(timings_s: dict[str, float], part: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
-    timings_s[part] = time.perf_counter() - started
+    timings_s[part] = timings_s.get(part, 0.0) + time.perf_counter() - started
 
 
 def _stage_progress(on_progress: Progress | None, stage: str) -> Callable[[float], None] | None:
     return (lambda fraction: on_progress(stage, fraction)) if on_progress else None
 
 
+# The parts of a scenario that no physics stage (orbit, ship, network) reads, and that the
+# workload stage reads besides the physics (the fleet's dose rate ages its GPUs).
+NOT_PHYSICS = frozenset({"name", "description", "origin", "workload", "fleet", "cost", "ground_dc"})
+
+
+def stage_key(part: str, scenario: Scenario, strict: bool = False) -> str:
+    """A stable hash of what a part of the pipeline reads from the scenario ("physics": the
+    orbit, ship and network stages; "workload": those and the workload stage), so a run that
+    changes only other inputs (economics, say) may reuse that part's results."""
+    from aether.version import __version__
+
+    inputs = {"version": __version__, "strict": strict,
+              "physics": scenario.model_dump(mode="json", exclude=set(NOT_PHYSICS) | {"run"}),
+              "grid": scenario.run.model_dump(mode="json", exclude={"seed"})}
+    if part == "workload":
+        inputs |= {"seed": scenario.run.seed, "dose_rad_per_year": scenario.fleet.dose_rad_per_year,
+                   "workload": None if scenario.workload is None else scenario.workload.model_dump(mode="json")}
+    elif part != "physics":
+        raise ValueError(f"no part {part!r} (allowed: physics, workload)")
+    text = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=str)
+    return f"{part}-{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+@dataclass
+class Physics:
+    """The orbit, ship and network stages' results: what runs that differ only in their
+    economics or workload share."""
+
+    grid: TimeGrid
+    orbits: OrbitSet
+    users: Sites
+    gateways: Sites
+    orbit: OrbitResult
+    ships: ShipResult
+    network: NetworkResult
+    ship_days: list[ShipDay]
+
+
 def simulate(scenario: Scenario, workers: int | None = None,
              on_progress: Progress | None = None, strict: bool = False,
-             executor: Executor | None = None) -> Results:
+             executor: Executor | None = None, cache: MutableMapping[str, Any] | None = None) -> Results:
     """Run every stage built so far over the scenario's time grid.
 
     workers: processes for the stages' time blocks (default: every available core; serial
@@ -198,17 +238,55 @@ def simulate(scenario: Scenario, workers: int | None = None,
     Results do not depend on either.
     strict: a design warning (e.g. a battery short of the longest eclipse) becomes a
     ScenarioError instead.
+    cache: a mapping (a dict, or a store on disk) of the physics and workload results under
+    their stage_key; a run takes them from it where present and puts them there otherwise.
+    A reused part's timings are absent from timings_s.
     """
     timings: dict[str, float] = {}
     with _timed(timings, "imports"):  # the stages, on a process's first run (see the docstring above)
+        import aether.network  # noqa: F401  (simulate_physics's stages, imported here to be timed once)
+        import aether.orbit  # noqa: F401
+        import aether.ship  # noqa: F401
+        from aether.workload import check_workload, run_workload
+
+    started = time.perf_counter()
+    physics_key = stage_key("physics", scenario, strict) if cache is not None else ""
+    physics = cache.get(physics_key) if cache is not None else None
+    if physics is None:
+        physics = simulate_physics(scenario, workers, on_progress, strict, executor, timings)
+        if cache is not None:
+            cache[physics_key] = physics
+    else:
+        check_workload(scenario, physics.orbits)
+    workload_key = stage_key("workload", scenario, strict) if cache is not None else ""
+    workload = cache.get(workload_key) if cache is not None else None
+    if workload is None:
+        with _timed(timings, "workload"):
+            workload = run_workload(scenario, physics.users, physics.ships, physics.network,
+                                    on_progress=_stage_progress(on_progress, "workload"))
+        if cache is not None:
+            cache[workload_key] = workload
+    with _timed(timings, "fleet"):
+        fleet = plan_scenario_fleet(scenario, physics.ships, workload)
+    return Results(scenario, physics.grid, physics.orbits, physics.users, physics.gateways, physics.orbit,
+                   physics.ships, physics.network, workload, fleet, wall_time_s=time.perf_counter() - started,
+                   ship_days=physics.ship_days, timings_s=timings)
+
+
+def simulate_physics(scenario: Scenario, workers: int | None = None, on_progress: Progress | None = None,
+                     strict: bool = False, executor: Executor | None = None,
+                     timings: dict[str, float] | None = None) -> Physics:
+    """The orbit, ship and network stages (see simulate), with the wall seconds of each part
+    (imports, setup, orbit, ship, network) added to timings."""
+    timings = {} if timings is None else timings
+    with _timed(timings, "imports"):
         from aether.network import simulate_network
         from aether.orbit import build_orbits, run_orbit_stage, stored_positions, tracked_indices
         from aether.parallel import block_executor
         from aether.scenario.sites import gateway_sites, user_sites
         from aether.ship import day_profiles, simulate_ships
-        from aether.workload import check_workload, run_workload
+        from aether.workload import check_workload
 
-    started = time.perf_counter()
     with _timed(timings, "setup"):
         grid = scenario.run.grid
         orbits = build_orbits(scenario)
@@ -231,6 +309,7 @@ def simulate(scenario: Scenario, workers: int | None = None,
         deal = plan_scenario_deal(scenario, fleet, workload)
     return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
                    wall_time_s=time.perf_counter() - started, ship_days=ship_days, timings_s=timings, deal=deal)
+    return Physics(grid, orbits, users, gateways, orbit, ships, network, ship_days)
 
 
 def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,

@@ -27,6 +27,8 @@ LAYERS = {
     "simulate": 8,
     "czml": 9, "web": 9,
     "report": 10, "service": 11, "cli": 12, "__main__": 13, "__init__": 13,
+    "simulate": 7,
+    "report": 8, "sweep": 9, "cli": 10, "__main__": 11, "__init__": 11,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 

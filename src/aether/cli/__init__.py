@@ -30,6 +30,7 @@ from aether.cli.route import route
 from aether.cli.serve import serve
 from aether.cli.size import size
 from aether.cli.view import view
+from aether.cli.sweep import sweep
 from aether.scenario import ScenarioError, load_scenario, preset_summaries
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -251,6 +252,7 @@ for _command in jobs.registered_commands:
 app.add_typer(jobs, name="jobs")
 app.command("czml")(user_errors(czml))
 app.command("view")(user_errors(view))
+app.command("sweep")(user_errors(sweep))
 
 
 def main() -> None:

@@ -1,14 +1,25 @@
 """Scenario files: schema, loading, presets and the ground sites they name."""
 
 from aether.errors import ScenarioError
-from aether.scenario.load import load_scenario, parse_scenario, preset_names, preset_summaries
+from aether.scenario.load import (
+    load_scenario,
+    parse_model,
+    parse_scenario,
+    preset_names,
+    preset_summaries,
+    read_scenario_data,
+    read_yaml,
+)
 from aether.scenario.schema import Scenario
 
 __all__ = [
     "Scenario",
     "ScenarioError",
     "load_scenario",
+    "parse_model",
     "parse_scenario",
     "preset_names",
     "preset_summaries",
+    "read_scenario_data",
+    "read_yaml",
 ]

@@ -11,9 +11,10 @@ import difflib
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from aether.errors import ScenarioError
 from aether.scenario.inputs import MAX_SCENARIO_BYTES, MB, read_text
@@ -31,6 +32,8 @@ MAX_PROBLEMS = 20
 # A calibration file holds a few dozen measured points.
 MAX_CALIBRATION_BYTES = 1 * MB
 SERVING = ("workload", "inference", "serving")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ScenarioLoader(yaml.SafeLoader):
@@ -187,13 +190,13 @@ _ALLOWED = {
 }
 
 
-def error_message(error: dict) -> str:
+def error_message(error: dict, schema: str = "scenario") -> str:
     """What is wrong and what is allowed, from one of pydantic's errors."""
     kind, ctx, shown = error["type"], error.get("ctx", {}), _shown(error.get("input"))
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return "unknown field (not part of the scenario schema)"
+        return f"unknown field (not part of the {schema} schema)"
     if kind == "union_tag_invalid":
         return f"{ctx['discriminator']} {ctx['tag']!r} is not allowed (allowed: {ctx['expected_tags']})"
     if kind == "union_tag_not_found":
@@ -209,10 +212,10 @@ def error_message(error: dict) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def _problems(error: ValidationError, origin: str, data) -> list[str]:
+def _problems(error: ValidationError, origin: str, data, schema: str = "scenario") -> list[str]:
     """One line per pydantic error, `origin: field.path: what is wrong (allowed: ...)`."""
     problems = [
-        f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {error_message(e)}"
+        f"{origin}: {_field_path(e['loc'] + e.get('ctx', {}).get('loc', ()), data)}: {error_message(e, schema)}"
         for e in error.errors()
     ]
     if len(problems) > MAX_PROBLEMS:
@@ -260,15 +263,29 @@ def parse_scenario(data, origin: str, base_dir: Path) -> Scenario:
     file the serving section names is read here, so validating a scenario checks it too."""
     if not isinstance(data, dict):
         raise ScenarioError([f"{origin}: (top level): expected a mapping of fields, got {type(data).__name__}"])
-    data = _with_calibration(data, origin, base_dir)
+    return parse_model(Scenario, _with_calibration(data, origin, base_dir), origin, base_dir)
+
+
+def parse_model(model: type[M], data, origin: str, base_dir: Path, schema: str = "scenario") -> M:
+    """Validate parsed YAML data as a model with base_dir and origin fields (a scenario, or
+    a file built the same way, such as a sweep spec); one line per problem, naming origin."""
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{origin}: (top level): expected a mapping of fields, got {type(data).__name__}"])
     try:
-        return Scenario.model_validate({**data, "base_dir": base_dir, "origin": origin})
+        return model.model_validate({**data, "base_dir": base_dir, "origin": origin})
     except ValidationError as error:
-        raise ScenarioError(_problems(error, origin, data)) from None
+        raise ScenarioError(_problems(error, origin, data, schema)) from None
 
 
 def load_scenario(source: str) -> Scenario:
     """A scenario from a YAML path or a preset name."""
+    return parse_scenario(*read_scenario_data(source))
+
+
+def read_scenario_data(source: str) -> tuple[object, str, Path]:
+    """A YAML path's or a preset's parsed data, not yet validated, with the origin that names
+    it in messages and the folder its relative file names resolve against (for tools that
+    change a scenario before validating it, such as sweeps)."""
     path = Path(source)
     if path.suffix in (".yaml", ".yml") or path.exists():
         text = read_text(path, source, MAX_SCENARIO_BYTES)
@@ -282,4 +299,4 @@ def load_scenario(source: str) -> Scenario:
         raise ScenarioError(
             [f"{source}: no such file or preset (presets: {', '.join(preset_names())}){hint}"]
         )
-    return parse_scenario(read_yaml(text, origin), origin, base_dir)
+    return read_yaml(text, origin), origin, base_dir
