@@ -67,20 +67,26 @@ def sweep(
         raise ScenarioError([f"--workers {workers}: not allowed (allowed: 1 to 100000)"])
     loaded = load_spec(spec)
     out = out if out is not None else Path("sweeps") / loaded.name
-    err = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), TimeRemainingColumn())
-    failed = 0
-    with Progress(*columns, console=err) as progress:
-        bar = progress.add_task(f"{loaded.name} ({backend})", total=loaded.case_count(), failed=0)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), TimeRemainingColumn(),
+                        console=Console(stderr=True))
+    bar, failed = None, 0
 
-        def on_row(row: dict, done: int, total: int) -> None:
-            nonlocal failed
-            failed += row["status"] != "ok"
-            progress.update(bar, completed=done, total=total, failed=failed)
+    def on_start(total: int, finished: int) -> None:  # the folder and base are ready: show the bar
+        nonlocal bar
+        progress.start()
+        bar = progress.add_task(f"{loaded.name} ({backend})", total=total, completed=finished, failed=0)
 
-        frame = run_sweep(loaded, out, backend, workers, address, resume, on_row=on_row)
-        progress.update(bar, completed=len(frame))
+    def on_row(row: dict, done: int, total: int) -> None:
+        nonlocal failed
+        failed += row["status"] != "ok"
+        progress.update(bar, completed=done, total=total, failed=failed)
+
+    try:
+        frame = run_sweep(loaded, out, backend, workers, address, resume, on_row=on_row, on_start=on_start)
+    finally:
+        if bar is not None:
+            progress.stop()
     figures = write_figures(frame, loaded, out)
     console = Console()
     for table in summary_tables(frame, loaded):

@@ -6,6 +6,7 @@ A backend is entered as a context and then offers submit(task) -> handle and
 wait(handles) -> the handles finished (at least one; blocks until then) and result(handle).
 """
 
+import importlib
 from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import wait as wait_futures
 
@@ -42,13 +43,20 @@ class LocalBackend:
         return handle.result()
 
 
+def require(module: str, extra: str) -> None:
+    """Refuse in one line when an optional dependency is missing, naming the extra to install."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise ScenarioError([f"aether sweep: {module} is not installed (allowed: pip install "
+                             f"'aether-orbital[{extra}]')"]) from None
+
+
 def import_ray():
     """Ray, or one line saying how to install it."""
-    try:
-        import ray
-    except ImportError:
-        raise ScenarioError(["--backend ray: Ray is not installed (allowed: pip install "
-                             "'aether-orbital[ray]', or --backend local)"]) from None
+    require("ray", "ray")
+    import ray
+
     return ray
 
 

@@ -85,7 +85,9 @@ def apply_overrides(data: dict, overrides: dict, origin: str) -> dict:
 def validate_case(base: Base, spec: SweepSpec, case: Case) -> Scenario:
     """The case's scenario: the base with the spec's `set` and the case's overrides, validated
     (a ScenarioError with the same lines `aether validate` gives on such a file)."""
-    data = apply_overrides(base.data, {**spec.set, **case.overrides}, base.origin)
+    linked = {other: case.overrides[axis.path] for axis in spec.axes for other in axis.also
+              if axis.path in case.overrides}
+    data = apply_overrides(base.data, {**spec.set, **case.overrides, **linked}, base.origin)
     return parse_scenario(data, base.origin, base.base_dir)
 
 

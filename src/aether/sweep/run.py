@@ -17,7 +17,7 @@ from pathlib import Path
 from aether.errors import ScenarioError
 from aether.files import growing_folder
 from aether.simulate import stage_key
-from aether.sweep.backends import backend
+from aether.sweep.backends import backend, require
 from aether.sweep.cases import Base, Case, read_base, sweep_cases, validate_case
 from aether.sweep.spec import SweepSpec, load_spec
 from aether.sweep.store import RowStore
@@ -86,14 +86,18 @@ def run_cases(spec: SweepSpec, base: Base, cases: list[Case], runner, cache_dir:
 
 def run_sweep(spec: SweepSpec | str, out: Path | str | None = None, backend_name: str = "local",
               workers: int | None = None, address: str | None = None, resume: bool = False,
-              on_row: OnRow | None = None):
+              on_row: OnRow | None = None, on_start: Callable[[int, int], None] | None = None):
     """Run a sweep (a spec, or a spec's path or built-in name) and return its rows as a pandas
     DataFrame in case order: case, case_id, the axes' and seeds' values, status, error,
     wall_time_s, each metric, and feasible with constraints. Rows are written to
     out/parts as cases finish and to out/results.parquet at the end (a temporary folder
-    without out); resume skips the cases out already holds. frame.attrs holds "ran",
-    "skipped", "wall_s" and "backend"."""
+    without out); resume skips the cases out already holds. on_start(cases, finished) is
+    called once the folder and the base are ready, on_row(row, done, cases) as each row is
+    written. frame.attrs holds "ran", "skipped", "wall_s" and "backend"."""
     spec = load_spec(spec) if isinstance(spec, str) else spec
+    require("pandas", "sweep")
+    if spec.mode == "optimise":
+        require("optuna", "sweep")
     started = time.perf_counter()
     with ExitStack() as stack:
         folder = (stack.enter_context(growing_folder(Path(out), resume)) if out is not None
@@ -110,7 +114,10 @@ def run_sweep(spec: SweepSpec | str, out: Path | str | None = None, backend_name
             if on_row:
                 on_row(row, written, total)
 
-        runner = stack.enter_context(backend(backend_name, workers, address))
+        runner = backend(backend_name, workers, address)
+        if on_start:
+            on_start(total, written)
+        stack.enter_context(runner)
         if spec.mode == "optimise":
             from aether.sweep.optimise import optimise
 

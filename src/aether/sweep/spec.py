@@ -33,9 +33,11 @@ def _field_path(value: str) -> str:
 
 
 class Axis(SettingsModel):
-    """One input varied over the cases: listed values, or a range."""
+    """One input varied over the cases: listed values, or a range. `also` names other fields
+    set to the same value (a constellation's size and the fleet's ship count, say)."""
 
     path: Annotated[str, Field(min_length=1, max_length=300)]
+    also: Annotated[list[str], Field(max_length=10)] = []
     values: Annotated[list[Scalar], Field(min_length=1, max_length=100_000)] | None = None
     low: float | None = None
     high: float | None = None
@@ -45,7 +47,8 @@ class Axis(SettingsModel):
 
     @model_validator(mode="after")
     def _one_kind(self):
-        _field_path(self.path)
+        for path in [self.path, *self.also]:
+            _field_path(path)
         ranged = self.low is not None or self.high is not None
         if (self.values is None) == (not ranged):
             raise at_field(("values",), "give values, or low and high (allowed: one of the two)")
@@ -89,16 +92,19 @@ class Seeds(SettingsModel):
 
 class Metric(SettingsModel):
     """A value of Results.metrics() by dotted path; `*` matches every key at its level
-    (every site, say) and `reduce` makes the matches one number."""
+    (every site, say) and `reduce` makes the matches one number; `minus` names a second
+    path whose value is taken away (orbit minus ground, say)."""
 
     path: Annotated[str, Field(min_length=1, max_length=300)]
     reduce: Literal["max", "min", "mean", "median", "p95", "sum"] | None = None
+    minus: Annotated[str, Field(min_length=1, max_length=300)] | None = None
 
     @model_validator(mode="after")
     def _reduce(self):
-        if not _METRIC_PATH.fullmatch(self.path):
-            raise at_field(("path",), f"{self.path!r} is not a metrics path (allowed: keys joined by dots, "
-                                      "* for every key, e.g. network.sites.*.rtt_p95_ms)")
+        for name, path in (("path", self.path), ("minus", self.minus or "x")):
+            if not _METRIC_PATH.fullmatch(path) or (name == "minus" and "*" in path):
+                raise at_field((name,), f"{path!r} is not a metrics path (allowed: keys joined by dots, "
+                                        "* for every key in path only, e.g. network.sites.*.rtt_p95_ms)")
         if ("*" in self.path) != (self.reduce is not None):
             raise at_field(("reduce",), "a path with * needs reduce, and only such a path takes it "
                                         "(allowed: reduce with *)")
@@ -157,7 +163,8 @@ class SweepSpec(SettingsModel):
             except ValueError as error:
                 raise at_field(("set", path), str(error)) from None
         paths = [axis.path for axis in self.axes] + (self.seeds.paths if self.seeds else [])
-        if len(set(paths)) < len(paths):
+        varied = paths + [path for axis in self.axes for path in axis.also]
+        if len(set(varied)) < len(varied):
             raise at_field(("axes",), "a field is varied twice (allowed: each path once among axes and seeds)")
         for name in self.metrics:
             if not _METRIC_NAME.fullmatch(name) or name in RESERVED or name in paths:
@@ -172,9 +179,9 @@ class SweepSpec(SettingsModel):
             if not self.objectives or self.trials is None:
                 raise at_field(("objectives",), "optimise needs objectives and trials (allowed: one or two "
                                                 "objectives, trials 1 to 100000)")
-            if not self.axes or self.seeds is not None or any(a.steps is not None for a in self.axes):
+            if not self.axes or self.seeds is not None or any(a.steps is not None or a.also for a in self.axes):
                 raise at_field(("axes",), "optimise searches axes given by values or low and high "
-                                          "(allowed: at least one axis, no steps, no seeds)")
+                                          "(allowed: at least one axis, no steps, also or seeds)")
         elif self.sampler == "grid":
             if self.samples is not None or any(a.values is None and a.steps is None for a in self.axes):
                 raise at_field(("axes",), "a grid takes each axis's values or steps (allowed: values or "
@@ -208,7 +215,8 @@ class SweepSpec(SettingsModel):
 def spec_names() -> list[str]:
     """Names of the sweep specs shipped with Aether."""
     files = resources.files(SPECS_PACKAGE).iterdir()
-    return sorted(f.name.removesuffix(".yaml") for f in files if f.name.endswith(".yaml"))
+    return sorted(f.name.removesuffix(".yaml") for f in files
+                  if f.name.endswith(".yaml") and not f.name.endswith("-base.yaml"))
 
 
 def load_spec(source: str) -> SweepSpec:
@@ -219,7 +227,7 @@ def load_spec(source: str) -> SweepSpec:
         origin, base_dir = str(path), path.resolve().parent
     elif source in spec_names():
         text = resources.files(SPECS_PACKAGE).joinpath(f"{source}.yaml").read_text()
-        origin, base_dir = f"sweep {source}", Path(".")
+        origin, base_dir = f"sweep {source}", Path(str(resources.files(SPECS_PACKAGE)))
     else:
         raise ScenarioError([f"{source}: no such file or built-in sweep (built-in: {', '.join(spec_names())})"])
     return parse_model(SweepSpec, read_yaml(text, origin), origin, base_dir, schema="sweep spec")

@@ -62,33 +62,43 @@ class DiskCache:
 
 
 def metric_value(metrics: dict, metric: Metric) -> float | None:
+    """The kept metric: the number at its path, less the one at `minus` (None where the run
+    reports null)."""
+    value = path_value(metrics, metric.path, metric.reduce)
+    if metric.minus is None or value is None:
+        return value
+    other = path_value(metrics, metric.minus, None)
+    return None if other is None else value - other
+
+
+def path_value(metrics: dict, path: str, reduce: str | None) -> float | None:
     """The number at a metrics path (None where the run reports null); `*` takes every key at
     its level and `reduce` makes the numbers found one. A path the results lack is a
     ScenarioError naming the keys there."""
     found = [metrics]
-    for key in metric.path.split("."):
+    for key in path.split("."):
         step = []
         for node in found:
             if node is None:
                 continue
             if not isinstance(node, dict):
-                raise ScenarioError([f"metrics path {metric.path}: {key}: the value above is not a mapping"])
+                raise ScenarioError([f"metrics path {path}: {key}: the value above is not a mapping"])
             if key == "*":
                 step.extend(node.values())
             elif key in node:
                 step.append(node[key])
             else:
                 keys = ", ".join(list(node)[:12]) + (", ..." if len(node) > 12 else "")
-                raise ScenarioError([f"metrics path {metric.path}: no key {key!r} (keys there: {keys})"])
+                raise ScenarioError([f"metrics path {path}: no key {key!r} (keys there: {keys})"])
         found = step
     for value in found:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise ScenarioError([f"metrics path {metric.path}: {value!r} is not a number "
+            raise ScenarioError([f"metrics path {path}: {value!r} is not a number "
                                  "(allowed: a path to a number)"])
     numbers = [float(v) for v in found if v is not None]
-    if metric.reduce is None:
+    if reduce is None:
         return numbers[0] if numbers else None
-    return float(_REDUCE[metric.reduce](numbers)) if numbers else None
+    return float(_REDUCE[reduce](numbers)) if numbers else None
 
 
 @dataclass(frozen=True)
