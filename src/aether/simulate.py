@@ -190,6 +190,7 @@ def _stage_progress(on_progress: Progress | None, stage: str) -> Callable[[float
 
 # The parts of a scenario that no physics stage (orbit, ship, network) reads, and that the
 # workload stage reads besides the physics (the fleet's dose rate ages its GPUs).
+_ABSENT = object()  # a cache's answer for a key it lacks
 NOT_PHYSICS = frozenset({"name", "description", "origin", "workload", "fleet", "cost", "ground_dc"})
 
 
@@ -228,7 +229,8 @@ class Physics:
 
 def simulate(scenario: Scenario, workers: int | None = None,
              on_progress: Progress | None = None, strict: bool = False,
-             executor: Executor | None = None, cache: MutableMapping[str, Any] | None = None) -> Results:
+             executor: Executor | None = None, cache: MutableMapping[str, Any] | None = None,
+             sensitivity: bool = True) -> Results:
     """Run every stage built so far over the scenario's time grid.
 
     workers: processes for the stages' time blocks (default: every available core; serial
@@ -241,6 +243,8 @@ def simulate(scenario: Scenario, workers: int | None = None,
     cache: a mapping (a dict, or a store on disk) of the physics and workload results under
     their stage_key; a run takes them from it where present and puts them there otherwise.
     A reused part's timings are absent from timings_s.
+    sensitivity: False skips the cost's ±20 % sensitivity of every input (metrics
+    cost.sensitivity empty), most of the fleet stage's time; a sweep is its own sensitivity study.
     """
     timings: dict[str, float] = {}
     with _timed(timings, "imports"):  # the stages, on a process's first run (see the docstring above)
@@ -251,23 +255,23 @@ def simulate(scenario: Scenario, workers: int | None = None,
 
     started = time.perf_counter()
     physics_key = stage_key("physics", scenario, strict) if cache is not None else ""
-    physics = cache.get(physics_key) if cache is not None else None
-    if physics is None:
+    physics = cache.get(physics_key, _ABSENT) if cache is not None else _ABSENT
+    if physics is _ABSENT:
         physics = simulate_physics(scenario, workers, on_progress, strict, executor, timings)
         if cache is not None:
             cache[physics_key] = physics
     else:
         check_workload(scenario, physics.orbits)
     workload_key = stage_key("workload", scenario, strict) if cache is not None else ""
-    workload = cache.get(workload_key) if cache is not None else None
-    if workload is None:
+    workload = cache.get(workload_key, _ABSENT) if cache is not None else _ABSENT
+    if workload is _ABSENT:  # (None is a result: a scenario without a workload)
         with _timed(timings, "workload"):
             workload = run_workload(scenario, physics.users, physics.ships, physics.network,
                                     on_progress=_stage_progress(on_progress, "workload"))
         if cache is not None:
             cache[workload_key] = workload
     with _timed(timings, "fleet"):
-        fleet = plan_scenario_fleet(scenario, physics.ships, workload)
+        fleet = plan_scenario_fleet(scenario, physics.ships, workload, sensitivity)
     return Results(scenario, physics.grid, physics.orbits, physics.users, physics.gateways, physics.orbit,
                    physics.ships, physics.network, workload, fleet, wall_time_s=time.perf_counter() - started,
                    ship_days=physics.ship_days, timings_s=timings)
@@ -312,11 +316,12 @@ def simulate_physics(scenario: Scenario, workers: int | None = None, on_progress
     return Physics(grid, orbits, users, gateways, orbit, ships, network, ship_days)
 
 
-def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
-                        workload: WorkloadResult | None = None) -> FleetResult | None:
+def plan_scenario_fleet(scenario: Scenario, ships: ShipResult, workload: WorkloadResult | None = None,
+                        sensitivity: bool = True) -> FleetResult | None:
     """The scenario's fleet plan, built from its first Compute Ship as the ship stage sized
     and ran it (mean delivered share of nominal compute over the run), with the tokens its
-    GPUs served per GPU-hour where the workload stage ran. None without ships."""
+    GPUs served per GPU-hour where the workload stage ran (sensitivity: False skips the
+    sensitivity rows). None without ships."""
     from aether.fleet import plan_fleet, summary_from_hardware
 
     if not ships.names:
@@ -328,6 +333,9 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult,
     summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
                                     tokens_per_gpu_hour=tokens_per_gpu_hour(workload), propellant_kg=propellant)
     return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc)
+                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload))
+    return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc,
+                      **({} if sensitivity else {"sensitivity_share": None}))
 
 
 def with_drag(summary: dict[str, dict], drag: dict) -> dict[str, dict]:

@@ -144,3 +144,20 @@ def test_latency_vs_fleet_nodes_are_the_local_times_it_names():
         # within 1 deg of node, 4 minutes of local time (the mean Sun is at 89.2 deg at the start)
         assert np.degrees(raan_for_ltan_rad(ltan_h, epoch)) == pytest.approx(raan_deg, abs=1.0)
     assert sun_synchronous_inclination_deg(650) == pytest.approx(97.99, abs=0.01)
+
+
+def test_the_command_refuses_bad_input_in_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from aether.cli import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["sweep", "no-such-sweep"])
+    assert missing.exit_code == 2
+    assert missing.stderr == "no-such-sweep: no such file or built-in sweep (built-in: breakeven-surface, " \
+                             "latency-vs-fleet)\n"
+    backend = runner.invoke(app, ["sweep", "latency-vs-fleet", "--backend", "spark"])
+    assert backend.exit_code == 2 and backend.stderr == "--backend spark: not a backend (allowed: local, ray)\n"
+    address = runner.invoke(app, ["sweep", "latency-vs-fleet", "--address", "auto", "--out", str(tmp_path / "o")])
+    assert address.exit_code == 2
+    assert address.stderr == "--address: goes with --backend ray (allowed: no address for local)\n"

@@ -2,8 +2,9 @@
 dependency), or `ray`, a Ray cluster (the `ray` extra). Each task is one case on one worker
 with one maths thread; finished cases come back one by one as they finish.
 
-A backend is entered as a context and then offers submit(task) -> handle and
-wait(handles) -> the handles finished (at least one; blocks until then) and result(handle).
+A backend is entered as a context and then offers submit(task) -> handle,
+wait(handles, timeout_s) -> the handles finished (none if none did within timeout_s) and
+result(handle).
 """
 
 import importlib
@@ -36,8 +37,8 @@ class LocalBackend:
     def submit(self, task: CaseTask) -> Future:
         return self._pool.submit(task)
 
-    def wait(self, handles: list) -> list:
-        return list(wait_futures(handles, return_when=FIRST_COMPLETED).done)
+    def wait(self, handles: list, timeout_s: float) -> list:
+        return list(wait_futures(handles, timeout=timeout_s, return_when=FIRST_COMPLETED).done)
 
     def result(self, handle: Future) -> dict:
         return handle.result()
@@ -103,8 +104,10 @@ class RayBackend:
     def submit(self, task: CaseTask):
         return self._remote.remote(task)
 
-    def wait(self, handles: list) -> list:
-        done, _ = self._ray.wait(handles, num_returns=1)
+    def wait(self, handles: list, timeout_s: float) -> list:
+        done, _ = self._ray.wait(handles, num_returns=len(handles), timeout=0)  # every one finished
+        if not done:
+            done, _ = self._ray.wait(handles, num_returns=1, timeout=timeout_s)
         return done
 
     def result(self, handle) -> dict:

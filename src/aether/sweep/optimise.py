@@ -74,8 +74,9 @@ def study(spec: SweepSpec, done: dict[str, dict]):
 
 
 def optimise(spec: SweepSpec, base: Base, runner, cache_dir: str, done: dict[str, dict],
-             keep: Callable[[dict], None]) -> None:
-    """Run spec.trials trials in all (the finished ones included), writing each row by keep."""
+             keep: Callable[[dict], None], on_idle: Callable[[], None]) -> None:
+    """Run spec.trials trials in all (the finished ones included), writing each row by keep
+    (on_idle: no case finished for a while; see run_cases)."""
     if runner.name == "ray":
         from aether.sweep.tune import tune_optimise
 
@@ -98,7 +99,7 @@ def optimise(spec: SweepSpec, base: Base, runner, cache_dir: str, done: dict[str
     while (count := len(found.trials)) < spec.trials:
         batch = [found.ask(spaces) for _ in range(min(runner.workers, spec.trials - count))]
         cases = {trial.number: Case(trial.number + offset, dict(trial.params)) for trial in batch}
-        run_cases(spec, base, list(cases.values()), runner, cache_dir, collect)
+        run_cases(spec, base, list(cases.values()), runner, cache_dir, collect, on_idle)
         for trial in batch:
             values, violations = outcome(spec, rows[cases[trial.number].index])
             for name, violation in violations.items():

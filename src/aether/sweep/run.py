@@ -20,12 +20,12 @@ from aether.simulate import stage_key
 from aether.sweep.backends import backend, require
 from aether.sweep.cases import Base, Case, read_base, sweep_cases, validate_case
 from aether.sweep.spec import SweepSpec, load_spec
-from aether.sweep.store import RowStore
+from aether.sweep.store import FLUSH_S, RowStore
 from aether.sweep.task import CaseTask
 
 CACHE = "cache"
 # Cases in flight per worker: enough to keep every worker busy while rows are written.
-IN_FLIGHT_PER_WORKER = 2
+IN_FLIGHT_PER_WORKER = 4
 
 # on_row(row, rows finished so far, rows in all)
 OnRow = Callable[[dict, int, int], None]
@@ -58,8 +58,9 @@ def failed_row(spec: SweepSpec, case: Case, error: ScenarioError) -> dict:
 
 
 def run_cases(spec: SweepSpec, base: Base, cases: list[Case], runner, cache_dir: str,
-              on_row: Callable[[dict], None]) -> None:
-    """Run the cases on an entered backend, calling on_row with each row as it finishes."""
+              on_row: Callable[[dict], None], on_idle: Callable[[], None] = lambda: None) -> None:
+    """Run the cases on an entered backend, calling on_row with each row as it finishes, and
+    on_idle when none has finished for FLUSH_S."""
     groups: dict[str, list[tuple[Case, CaseTask]]] = {}
     metrics = {name: spec.metric(name) for name in spec.metrics}
     for case in cases:
@@ -78,7 +79,10 @@ def run_cases(spec: SweepSpec, base: Base, cases: list[Case], runner, cache_dir:
         while ready and len(in_flight) < IN_FLIGHT_PER_WORKER * runner.workers:
             case, task = ready.popleft()
             in_flight[runner.submit(task)] = (case, task)
-        for handle in runner.wait(list(in_flight)):
+        finished = runner.wait(list(in_flight), FLUSH_S)
+        if not finished:
+            on_idle()
+        for handle in finished:
             case, task = in_flight.pop(handle)
             ready.extend(later.pop(keys[task.case_id], ()))
             on_row(finish_row(spec, case, runner.result(handle)))
@@ -121,10 +125,10 @@ def run_sweep(spec: SweepSpec | str, out: Path | str | None = None, backend_name
         if spec.mode == "optimise":
             from aether.sweep.optimise import optimise
 
-            optimise(spec, base, runner, str(folder / CACHE), done, keep)
+            optimise(spec, base, runner, str(folder / CACHE), done, keep, store.flush)
         else:
             todo = [case for case in sweep_cases(spec) if case.case_id not in done]
-            run_cases(spec, base, todo, runner, str(folder / CACHE), keep)
+            run_cases(spec, base, todo, runner, str(folder / CACHE), keep, store.flush)
         frame = store.compact().to_pandas()
     frame.attrs.update(ran=total - len(done), skipped=len(done), wall_s=time.perf_counter() - started,
                        backend=backend_name)

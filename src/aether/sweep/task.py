@@ -3,7 +3,8 @@
 A CaseTask is a picklable dataclass of plain data (a validated Scenario, the metrics' paths,
 the cache folder), so any pool, spawned or forked, or a Ray worker on another machine, can run
 it. The physics and workload results are cached on disk under their stage_key, so a case
-that changes only economics reuses an earlier case's orbits, ships and network.
+that changes only economics reuses an earlier case's orbits, ships and network. The cost's
+±20 % sensitivity rows are skipped (a sweep is its own sensitivity study).
 """
 
 import pickle
@@ -36,14 +37,14 @@ class DiskCache:
     def __init__(self, folder: str):
         self.folder = Path(folder)
 
-    def get(self, key: str):
+    def get(self, key: str, default=None):
         if (self.folder, key) in self._memory:
             self._memory.move_to_end((self.folder, key))
             return self._memory[self.folder, key]
         try:
             value = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
         except (FileNotFoundError, EOFError, pickle.UnpicklingError):
-            return None
+            return default
         self._remember(key, value)
         return value
 
@@ -116,7 +117,7 @@ class CaseTask:
         values = dict.fromkeys(self.metrics)
         try:
             cache = DiskCache(self.cache_dir) if self.cache_dir else None
-            metrics = simulate(self.scenario, workers=1, cache=cache).metrics()
+            metrics = simulate(self.scenario, workers=1, cache=cache, sensitivity=False).metrics()
             values = {name: metric_value(metrics, metric) for name, metric in self.metrics.items()}
         except ScenarioError as error:
             row |= {"status": "failed", "error": "\n".join(error.problems)}
