@@ -191,7 +191,7 @@ def _stage_progress(on_progress: Progress | None, stage: str) -> Callable[[float
 # The parts of a scenario that no physics stage (orbit, ship, network) reads, and that the
 # workload stage reads besides the physics (the fleet's dose rate ages its GPUs).
 _ABSENT = object()  # a cache's answer for a key it lacks
-NOT_PHYSICS = frozenset({"name", "description", "origin", "workload", "fleet", "cost", "ground_dc"})
+NOT_PHYSICS = frozenset({"name", "description", "origin", "workload", "fleet", "cost", "ground_dc", "contract"})
 
 
 def stage_key(part: str, scenario: Scenario, strict: bool = False) -> str:
@@ -272,9 +272,10 @@ def simulate(scenario: Scenario, workers: int | None = None,
             cache[workload_key] = workload
     with _timed(timings, "fleet"):
         fleet = plan_scenario_fleet(scenario, physics.ships, workload, sensitivity)
+        deal = plan_scenario_deal(scenario, fleet, workload)
     return Results(scenario, physics.grid, physics.orbits, physics.users, physics.gateways, physics.orbit,
                    physics.ships, physics.network, workload, fleet, wall_time_s=time.perf_counter() - started,
-                   ship_days=physics.ship_days, timings_s=timings)
+                   ship_days=physics.ship_days, timings_s=timings, deal=deal)
 
 
 def simulate_physics(scenario: Scenario, workers: int | None = None, on_progress: Progress | None = None,
@@ -306,13 +307,6 @@ def simulate_physics(scenario: Scenario, workers: int | None = None, on_progress
         with _timed(timings, "network"):
             network = simulate_network(scenario, orbits, grid, store, pool,
                                        _stage_progress(on_progress, "network"))
-    with _timed(timings, "workload"):
-        workload = run_workload(scenario, users, ships, network, on_progress=_stage_progress(on_progress, "workload"))
-    with _timed(timings, "fleet"):
-        fleet = plan_scenario_fleet(scenario, ships, workload)
-        deal = plan_scenario_deal(scenario, fleet, workload)
-    return Results(scenario, grid, orbits, users, gateways, orbit, ships, network, workload, fleet,
-                   wall_time_s=time.perf_counter() - started, ship_days=ship_days, timings_s=timings, deal=deal)
     return Physics(grid, orbits, users, gateways, orbit, ships, network, ship_days)
 
 
@@ -332,8 +326,6 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult, workload: Workloa
     propellant = drag.propellant_kg(scenario.environment.solar_activity) if drag else 0.0
     summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
                                     tokens_per_gpu_hour=tokens_per_gpu_hour(workload), propellant_kg=propellant)
-    return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc)
-                                    tokens_per_gpu_hour=tokens_per_gpu_hour(workload))
     return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc,
                       **({} if sensitivity else {"sensitivity_share": None}))
 

@@ -26,9 +26,7 @@ LAYERS = {
     "deal": 7,
     "simulate": 8,
     "czml": 9, "web": 9,
-    "report": 10, "service": 11, "cli": 12, "__main__": 13, "__init__": 13,
-    "simulate": 7,
-    "report": 8, "sweep": 9, "cli": 10, "__main__": 11, "__init__": 11,
+    "report": 10, "service": 11, "sweep": 11, "cli": 12, "__main__": 13, "__init__": 13,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 

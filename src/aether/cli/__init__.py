@@ -29,8 +29,8 @@ from aether.cli.jobs import jobs
 from aether.cli.route import route
 from aether.cli.serve import serve
 from aether.cli.size import size
-from aether.cli.view import view
 from aether.cli.sweep import sweep
+from aether.cli.view import view
 from aether.scenario import ScenarioError, load_scenario, preset_summaries
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
