@@ -120,7 +120,7 @@ def test_spec_problems_are_one_line_each(tmp_path):
 
 
 def test_the_shipped_specs_load_and_stay_small():
-    assert spec_names() == ["breakeven-surface", "latency-vs-fleet"]
+    assert spec_names() == ["breakeven-surface", "deal", "latency-vs-fleet"]
     for name in spec_names():
         loaded = load_spec(name)
         assert loaded.case_count() <= 100
@@ -155,7 +155,7 @@ def test_the_command_refuses_bad_input_in_one_line(tmp_path):
     missing = runner.invoke(app, ["sweep", "no-such-sweep"])
     assert missing.exit_code == 2
     assert missing.stderr == "no-such-sweep: no such file or built-in sweep (built-in: breakeven-surface, " \
-                             "latency-vs-fleet)\n"
+                             "deal, latency-vs-fleet)\n"
     backend = runner.invoke(app, ["sweep", "latency-vs-fleet", "--backend", "spark"])
     assert backend.exit_code == 2 and backend.stderr == "--backend spark: not a backend (allowed: local, ray)\n"
     address = runner.invoke(app, ["sweep", "latency-vs-fleet", "--address", "auto", "--out", str(tmp_path / "o")])
