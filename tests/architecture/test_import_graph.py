@@ -17,16 +17,16 @@ SOURCE = Path(aether.__file__).parent
 # from its own package or from a lower layer.
 LAYERS = {
     "constants": 0, "errors": 0, "version": 0, "data": 0,
-    "files": 1, "kepler": 1, "timegrid": 1, "settings": 1, "scenario": 2,
-    "parallel": 2,
-    "orbit": 3,
-    "ship": 4, "network": 4,
-    "workload": 5,
-    "fleet": 6,
-    "deal": 7,
-    "simulate": 8,
-    "czml": 9, "web": 9,
-    "report": 10, "service": 11, "sweep": 11, "cli": 12, "__main__": 13, "__init__": 13,
+    "files": 1, "kepler": 1, "timegrid": 1, "geo": 1,
+    "settings": 2, "scenario": 3, "parallel": 3,
+    "orbit": 4,
+    "ship": 5, "network": 5,
+    "workload": 6,
+    "fleet": 7,
+    "deal": 8,
+    "simulate": 9,
+    "czml": 10, "web": 10,
+    "report": 11, "service": 12, "sweep": 12, "cli": 13, "__main__": 14, "__init__": 14,
 }
 STAGES = {"orbit", "ship", "network", "workload", "fleet", "deal"}
 
