@@ -78,6 +78,7 @@ class Results:
             "spacecraft": with_drag(self.orbit.summary(), self.ships.drag),
             "ships": self.ships.metrics(),
             "network": self.network.metrics(),
+            **({"sovereignty": self.network.sovereignty_metrics()} if self.network.sovereignty else {}),
             **({"workload": self.workload.metrics()} if self.workload else {}),
             **(self.fleet.metrics() if self.fleet else {}),
             **({"deal": self.deal.metrics()} if self.deal else {}),
@@ -288,6 +289,7 @@ def simulate_physics(scenario: Scenario, workers: int | None = None, on_progress
         from aether.network import simulate_network
         from aether.orbit import build_orbits, run_orbit_stage, stored_positions, tracked_indices
         from aether.parallel import block_executor
+        from aether.scenario.policies import check_policies
         from aether.scenario.sites import gateway_sites, user_sites
         from aether.ship import day_profiles, simulate_ships
         from aether.workload import check_workload
@@ -297,6 +299,7 @@ def simulate_physics(scenario: Scenario, workers: int | None = None, on_progress
         orbits = build_orbits(scenario)
         check_workload(scenario, orbits)
         users, gateways = user_sites(scenario), gateway_sites(scenario)
+        check_policies(scenario, users, gateways)
         tracked = tracked_indices(orbits, scenario.compute_group_names)
     with block_executor(workers, executor) as pool, stored_positions(grid.n_steps, len(orbits)) as store:
         with _timed(timings, "orbit"):

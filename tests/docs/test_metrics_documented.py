@@ -25,6 +25,7 @@ PLACEHOLDERS = {
     ("network", "ships"): "<entry>",
     ("workload", "training"): "<job>",
     ("workload", "inference", "ttft_ms_by_region"): "<region>",
+    ("sovereignty",): "<policy>",
 }
 
 
@@ -60,6 +61,9 @@ def metrics(tmp_path_factory):
         "inference": {"demand": {"requests_per_day": 2e6}},
     }
     data["contract"] = {"value_usd": 5e9, "term_years": 3, "signed": "2026-01-01", "first_ship": "2027-01-01"}
+    data["spacecraft"][0]["registry_country"] = "NO"
+    data["sovereignty"] = {"policies": [{"name": "eea", "users": ["CN"],
+                                         "landing_countries": ["EEA"], "compute_registries": ["EEA"]}]}
     path = tmp_path_factory.mktemp("metrics") / "scenario.yaml"
     path.write_text(yaml.safe_dump(data))
     return simulate(load_scenario(str(path)), workers=1).metrics()

@@ -32,7 +32,7 @@ run: {start: 2026-06-21T00:00:00Z, duration_h: 0.1, step_s: 60, seed: 1}
 spacecraft:
   - name: ship
     role: compute
-    region: EU
+    registry_country: LU
     orbit: {kind: sun_synchronous, altitude_km: 650, ltan_h: 18, arg_latitude_deg: 0}
     ship:
       gpu: {name: X1, bf16_dense_tflops: 1000, fp8_dense_tflops: 2000, hbm_gb: 80, hbm_tb_s: 3,
@@ -81,9 +81,13 @@ spacecraft:
     role: relay
     orbit: {kind: omm, file: iss.json, planes: 1, per_plane: 1}
 ground:
-  users: {top_cities: 2, sites: [{name: Lab, lat_deg: 37.4, lon_deg: -122.1, region: US}]}
+  users: {top_cities: 2, sites: [{name: Lab, lat_deg: 37.4, lon_deg: -122.1, country: US}]}
   gateways: [{name: Svalbard, lat_deg: 78.23, lon_deg: 15.39}]
 network: {ground_max_slant_range_km: 3000}
+sovereignty:
+  policies:
+    - {name: us, users: [US, FIVE_EYES], landing_countries: [NO], compute_registries: [EU],
+       forbid_transit_over: [CN], forbid_ground_relay_countries: [RU]}
 fleet: {ships: 2, deployment_per_year: [1, 1], upgrade_min_gain: 2}
 environment: {solar_activity: high}
 contract:

@@ -181,7 +181,7 @@ def test_duplicate_keys_are_refused(tmp_path):
 
 def test_yaml_numbers_and_booleans_as_in_yaml_1_2(tmp_path):
     text = yaml.safe_dump(_scenario(), sort_keys=False)
-    text = text.replace("- name: Svalbard", "- name: Svalbard\n    region: NO")
+    text = text.replace("- name: Svalbard", "- name: Svalbard\n    country: NO")
     text += "workload: {training: [{name: t, parameters: 1e9, tokens: 2.0e10, gpus: 64}]}\n"
     path = tmp_path / "s.yaml"
     path.write_text(text)
@@ -263,7 +263,7 @@ def test_bad_sites_csv_rows(tmp_path, content, message):
 
 
 def test_sites_csv_with_a_byte_order_mark_and_spaces(tmp_path):
-    (tmp_path / "sites.csv").write_bytes("\ufeffname, lat_deg, lon_deg, region\nLab, 37.4, -122.1, US\n".encode())
+    (tmp_path / "sites.csv").write_bytes("\ufeffname, lat_deg, lon_deg, country\nLab, 37.4, -122.1, US\n".encode())
     data = _scenario()
     data["ground"]["users"]["sites_csv"] = "sites.csv"
     result = runner.invoke(app, ["validate", str(_write(tmp_path, data))])

@@ -79,17 +79,22 @@ def test_outage_drops_requests_when_no_other_ship():
     assert m["requests_dropped_overload"] == 0
 
 
-def test_sovereign_routing_respects_regions():
+def test_sovereign_routing_sends_requests_only_to_allowed_ships():
+    # Ship 0 is allowed to EMEA sites, ship 1 to the Americas, none to APAC: APAC's requests
+    # all go unserved, and each ship serves only the sites allowed it.
     inputs = small_inputs(n_ships=2)
-    inputs.ship_region = ["eu", "us"]
-    inference = Inference(demand={"requests_per_day": 1e6}, gpus_per_ship=64, routing="sovereign",
-                          sovereignty={"emea": ["eu"], "americas": ["us"], "apac": []})
+    region = np.array(inputs.site_region)
+    inputs.allowed_ships = np.stack([region == "emea", region == "americas"], axis=1)
+    inference = Inference(demand={"requests_per_day": 1e6}, gpus_per_ship=64, routing="sovereign")
     res = simulate_workload(settings(inference=inference), inputs, 0)
     m = res.metrics()["inference"]
-    apac = [i for i, r in enumerate(inputs.site_region) if r == "apac"]
-    assert apac and m["requests_dropped_unreachable"] > 0
+    assert (region == "apac").any() and m["requests_dropped_unreachable"] > 0
     assert m["ttft_ms_by_region"]["apac"]["p50"] is None
     assert m["ttft_ms_by_region"]["emea"]["p50"] is not None
+    # Without sovereign routing the same mask is ignored: nothing is unreachable.
+    free = Inference(demand={"requests_per_day": 1e6}, gpus_per_ship=64, routing="lowest_rtt")
+    assert simulate_workload(settings(inference=free), inputs, 0).metrics()["inference"][
+        "requests_dropped_unreachable"] == 0
 
 
 def test_least_loaded_spreads_over_ships():

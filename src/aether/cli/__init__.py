@@ -152,6 +152,7 @@ def validate(scenario: Annotated[str, typer.Argument(help="YAML path or preset n
     """Check a scenario; exit 0 when valid, else one line per problem and exit 2."""
     from aether.network import mesh_pairs
     from aether.orbit import build_orbits
+    from aether.scenario.policies import check_policies
     from aether.scenario.sites import gateway_sites, user_sites
     from aether.workload import check_workload
 
@@ -159,8 +160,7 @@ def validate(scenario: Annotated[str, typer.Argument(help="YAML path or preset n
     orbits = build_orbits(loaded)
     mesh_pairs(loaded, orbits)
     check_workload(loaded, orbits)
-    user_sites(loaded)
-    gateway_sites(loaded)
+    check_policies(loaded, user_sites(loaded), gateway_sites(loaded))
     typer.echo(f"{scenario}: valid ({len(orbits)} satellites in {len(orbits.group_names)} entries)")
 
 

@@ -1,5 +1,7 @@
-"""`aether route SCENARIO SRC DST [--json]`: round trip and path between two named
-endpoints (user sites, gateways or satellites) at every step of the run.
+"""`aether route SCENARIO SRC [DST] [--policy NAME] [--json]`: round trip and path between two
+named endpoints (user sites, gateways or satellites) at every step of the run; under a
+sovereignty policy, on the links it allows, and without DST, the policy's flow from the
+user site SRC (up, to a ship it allows, down at a gateway where it lets data land).
 
 aether.cli registers `route` and prints bad input (ScenarioError) as one line, exit 2.
 """
@@ -17,16 +19,17 @@ from aether.scenario import ScenarioError, load_scenario
 def route(
     scenario: Annotated[str, typer.Argument(help="YAML path or preset name")],
     src: Annotated[str, typer.Argument(help="site, gateway or satellite name")],
-    dst: Annotated[str, typer.Argument(help="site, gateway or satellite name")],
+    dst: Annotated[str | None, typer.Argument(help="site, gateway or satellite name")] = None,
+    policy: str | None = typer.Option(None, "--policy", help="route under this sovereignty policy"),
     json_output: bool = typer.Option(False, "--json", help="print only the JSON"),
 ):
-    """Round trip and path between two endpoints at every step of the run."""
+    """Round trip and path between two endpoints at every step of the run (under a policy)."""
     from aether.network import route_samples
     from aether.parallel import block_executor
 
     try:
         with block_executor() as executor:
-            result = route_samples(load_scenario(scenario), src, dst, executor=executor)
+            result = route_samples(load_scenario(scenario), src, dst, executor=executor, policy=policy)
     except ValueError as error:  # unknown endpoint names, with close matches
         raise ScenarioError([f"{scenario}: {error}"]) from None
     if json_output:
@@ -34,7 +37,8 @@ def route(
         sys.stdout.write("\n")
         return
     reached = [r for r in result.rtt_ms if r is not None]
-    typer.echo(f"{src} -> {dst}: {len(result.t_s)} steps, reachable "
+    under = f" under policy {policy}" if policy else ""
+    typer.echo(f"{src} -> {dst or 'policy flow'}{under}: {len(result.t_s)} steps, reachable "
                f"{len(reached) / max(1, len(result.t_s)):.1%}, path changes {result.path_changes}")
     if reached:
         p50, p95 = np.percentile(reached, [50, 95])

@@ -13,6 +13,18 @@ import numpy as np
 from aether.network.capacity import backhaul_gbps, bottleneck_gbps, max_flow_gbps
 from aether.network.fibre import fibre_rtt_ms, load_data_centres
 from aether.network.routing import nearest_rtt_ms, route
+from aether.network.sovereignty import (
+    PolicyBlock,
+    PolicyPlan,
+    PolicyResult,
+    allowed_edges,
+    best_flows,
+    flow_nodes,
+    plan_policies,
+    route_policies,
+    ship_trees,
+    subsatellite_country,
+)
 from aether.network.topology import Topology, build_topology, iter_snapshots
 from aether.orbit import PositionSource, Propagated, build_orbits
 from aether.parallel import map_time_blocks
@@ -20,6 +32,9 @@ from aether.timegrid import TimeGrid
 
 # Gateway max-flow is sampled at about this many steps over the run (it costs ms a step).
 FLOW_SAMPLES = 96
+# Sovereignty paths (countries crossed, the binding constraint) are walked at about this
+# many steps; round trips under each policy are computed at every step.
+PATH_SAMPLES = 144
 # Runs are cut into blocks of this many steps, whatever the number of workers, so that
 # results do not depend on the machine (terminal choices restart at each block).
 BLOCK_STEPS = 512
@@ -50,6 +65,8 @@ class NetworkResult:
     backhaul_gbps: np.ndarray        # [time, compute group], summed over the group's ships
     flow_t_s: np.ndarray             # [samples] instants of the gateway max-flow samples
     gateway_flow_gbps: np.ndarray    # [samples, compute group]
+    site_country: list[str] = None   # [site] alpha-2 code or "none"
+    sovereignty: list[PolicyResult] = None  # one per scenario policy
 
     @cached_property
     def rtt_ms(self) -> np.ndarray:
@@ -89,6 +106,10 @@ class NetworkResult:
             }
         return {"sites": self.site_stats(), "ships": ships}
 
+    def sovereignty_metrics(self) -> dict:
+        """{policy: {sites, compliant_fraction, rtt_p50_ms, ...}} (aether run's `sovereignty`)."""
+        return {p.name: p.metrics() for p in self.sovereignty or []}
+
 
 def _flow_stride(grid: TimeGrid) -> int:
     return max(1, grid.n_steps // FLOW_SAMPLES)
@@ -108,6 +129,8 @@ class NetworkBlockTask:
     gateways_down: np.ndarray
     hop_delay_ms: float
     flow_stride: int
+    plans: list[PolicyPlan]
+    path_stride: int
 
     def __call__(self, steps: slice):
         first, stop, _ = steps.indices(self.grid.n_steps)
@@ -115,8 +138,9 @@ class NetworkBlockTask:
         rtt = np.empty((stop - first, self.targets.size, len(groups)), np.float32)
         backhaul = np.zeros((stop - first, len(groups)), np.float32)
         flow_t, flow = [], []
+        policies = [PolicyBlock.empty(stop - first, p.users.size) for p in self.plans]
         if not groups:  # nothing to route to: round trips stay empty
-            return rtt, backhaul, flow_t, flow
+            return rtt, backhaul, flow_t, flow, policies
         for k, snap in enumerate(iter_snapshots(self.topology, self.positions, self.grid, steps)):
             graph = snap.delay_graph(self.hop_delay_ms)
             for j, members in enumerate(groups):
@@ -125,7 +149,10 @@ class NetworkBlockTask:
             if (first + k) % self.flow_stride == 0:
                 flow_t.append(snap.t_s)
                 flow.append([max_flow_gbps(snap, m, self.gateways_down) for m in groups])
-        return rtt, backhaul, flow_t, flow
+            if self.plans:
+                route_policies(snap, graph, self.topology, self.plans, policies, k,
+                               (first + k) % self.path_stride == 0, self.hop_delay_ms)
+        return rtt, backhaul, flow_t, flow, policies
 
 
 def simulate_network(
@@ -151,6 +178,8 @@ def simulate_network(
         group_members=[orbits.members(g) for g in groups], targets=topology.down_node(users),
         gateways_down=topology.down_node(topology.gateway_sites),
         hop_delay_ms=settings.hop_delay_ms, flow_stride=_flow_stride(grid),
+        plans=plan_policies(scenario, topology, topology.site_country),
+        path_stride=max(1, grid.n_steps // PATH_SAMPLES),
     )
     results = map_time_blocks(task, _blocks(grid), executor, on_progress)
     flow_t = np.array([t for r in results for t in r[2]], float)
@@ -173,6 +202,9 @@ def simulate_network(
         backhaul_gbps=np.concatenate([r[1] for r in results]),
         flow_t_s=flow_t,
         gateway_flow_gbps=flow,
+        site_country=[topology.site_country[u] for u in users],
+        sovereignty=[PolicyResult.gather(plan, topology, [r[4][p] for r in results])
+                     for p, plan in enumerate(task.plans)],
     )
 
 
@@ -219,26 +251,63 @@ def resolve_endpoints(topology: Topology, src: str, dst: str) -> tuple[int, int]
 
 @dataclass(frozen=True)
 class RouteBlockTask:
-    """Round trip, path and bottleneck between two nodes at every step of one block."""
+    """Round trip, path and bottleneck between two nodes at every step of one block; under a
+    policy, on the links it keeps, and with no target, the policy's flow from the source
+    site (up, to an allowed ship, down at an allowed gateway)."""
 
     topology: Topology
     positions: PositionSource
     grid: TimeGrid
     source: int
-    target: int
+    target: int | None
     hop_delay_ms: float
+    plan: PolicyPlan | None = None
+    site: int | None = None
 
     def __call__(self, steps: slice) -> list[tuple[float | None, list[str], float | None]]:
         out = []
         for snap in iter_snapshots(self.topology, self.positions, self.grid, steps):
-            rtt, nodes = route(snap.delay_graph(self.hop_delay_ms), self.source, self.target)
+            keep = None
+            if self.plan is not None:
+                country = subsatellite_country(snap.sat_km) if self.plan.transit_forbidden.size else None
+                keep = allowed_edges(snap, self.topology, self.plan, country)
+            graph = snap.delay_graph(self.hop_delay_ms, keep)
+            if self.target is None:
+                dist, pred = ship_trees(graph, self.plan.ships, True)
+                flow = best_flows(dist, pred, self.plan.ships, self.topology, np.array([self.site]),
+                                  self.plan.landing)
+                rtt = None if np.isnan(flow.rtt_ms[0]) else float(flow.rtt_ms[0])
+                nodes = flow_nodes(flow, self.topology, self.site, 0)
+            else:
+                rtt, nodes = route(graph, self.source, self.target)
             out.append((rtt, [self.topology.node_name(n) for n in nodes], bottleneck_gbps(snap, nodes)))
         return out
 
 
-def route_samples(scenario, src: str, dst: str, orbits=None,
-                  grid: TimeGrid | None = None, executor: Executor | None = None) -> RouteResult:
-    """Round trip, path and bottleneck between two named endpoints at every step of the run.
+def _route_policy(scenario, topology: Topology, name: str, dst: str | None) -> PolicyPlan:
+    """The named policy's plan; ValueError (one line) for an unknown name or an endpoint it rules out."""
+    import difflib
+
+    plans = {p.name: p for p in plan_policies(scenario, topology, topology.site_country)}
+    if name not in plans:
+        close = difflib.get_close_matches(name, list(plans), n=3)
+        known = f"did you mean {', '.join(close)}?" if close else f"policies: {', '.join(plans) or 'none'}"
+        raise ValueError(f"unknown policy {name!r} ({known})")
+    plan = plans[name]
+    node = topology.endpoint(dst, as_source=False) if dst is not None else None
+    if node is not None and node < topology.n_sats and node in topology.compute and node not in plan.ships:
+        raise ValueError(f"{dst} is a Compute Ship whose registry policy {name} does not allow")
+    site = (node - topology.n_sats) % topology.n_sites if node is not None and node >= topology.n_sats else None
+    if site is not None and plan.landing is not None and site >= topology.n_users and site not in plan.landing:
+        raise ValueError(f"{dst} is a gateway in {topology.site_country[site]}, where policy {name} "
+                         "does not let data land")
+    return plan
+
+
+def route_samples(scenario, src: str, dst: str | None, orbits=None, grid: TimeGrid | None = None,
+                  executor: Executor | None = None, policy: str | None = None) -> RouteResult:
+    """Round trip, path and bottleneck between two named endpoints at every step of the run;
+    under a policy, on what it allows; with dst None, the policy's flow from the site src.
 
     ValueError (one line, with close matches) for an unknown name.
     """
@@ -246,8 +315,17 @@ def route_samples(scenario, src: str, dst: str, orbits=None,
     grid = grid or scenario.run.grid
     positions = Propagated(orbits, grid)
     topology = build_topology(scenario, orbits, positions)
-    source, target = resolve_endpoints(topology, src, dst)
-    task = RouteBlockTask(topology, positions, grid, source, target, scenario.network.hop_delay_ms)
+    plan = _route_policy(scenario, topology, policy, dst) if policy is not None else None
+    if dst is None:
+        if plan is None:
+            raise ValueError("give a destination, or a policy whose flow to follow (--policy)")
+        source, target = resolve_endpoints(topology, src, src)[0], None
+        site = topology._site_index.get(src)
+        if site is None or site >= topology.n_users:
+            raise ValueError(f"{src!r} is not a user site (allowed: a user site, whose flow the policy routes)")
+    else:
+        (source, target), site = resolve_endpoints(topology, src, dst), None
+    task = RouteBlockTask(topology, positions, grid, source, target, scenario.network.hop_delay_ms, plan, site)
     rows = [row for part in map_time_blocks(task, _blocks(grid), executor) for row in part]
-    return RouteResult(src, dst, grid.seconds, [r[0] for r in rows], [r[1] for r in rows],
+    return RouteResult(src, dst or "", grid.seconds, [r[0] for r in rows], [r[1] for r in rows],
                        [r[2] for r in rows])

@@ -46,6 +46,7 @@ class Topology:
     ground_capable: np.ndarray     # satellites that may link to the ground
     group_of: np.ndarray           # satellite -> spacecraft entry index
     group_names: list[str]
+    site_country: list[str] = None  # users then gateways: alpha-2 code or "none"
 
     @property
     def n_sats(self) -> int:
@@ -161,6 +162,7 @@ def build_topology(scenario, orbits, positions: PositionSource | None = None) ->
         ground_capable=ground_capable,
         group_of=orbits.group_of,
         group_names=list(orbits.group_names),
+        site_country=list(users.country) + list(gateways.country),
     )
 
 
@@ -175,14 +177,19 @@ class Snapshot:
     km: np.ndarray
     rate_gbps: np.ndarray
     kind: np.ndarray
+    sat_km: np.ndarray | None = None  # [satellite, xyz] Earth-fixed positions at t_s
 
-    def delay_graph(self, hop_delay_ms: float = 0.0):
-        """CSR matrix of one-way delays in ms (light time plus the per-hop delay)."""
+    def delay_graph(self, hop_delay_ms: float = 0.0, keep: np.ndarray | None = None):
+        """CSR matrix of one-way delays in ms (light time plus the per-hop delay), of the
+        links where keep is True (default: all)."""
         from scipy.sparse import csr_matrix
 
         ms = self.km * (1e3 / C_KM_S) + hop_delay_ms
         ms = np.where(self.kind == RELAY, 1e-12, ms)
-        return csr_matrix((ms, (self.src, self.dst)), shape=(self.n_nodes, self.n_nodes))
+        src, dst = self.src, self.dst
+        if keep is not None:
+            ms, src, dst = ms[keep], src[keep], dst[keep]
+        return csr_matrix((ms, (src, dst)), shape=(self.n_nodes, self.n_nodes))
 
 
 def _both_ways(pairs: np.ndarray, km: np.ndarray, kind: int, rate: float):
@@ -249,4 +256,4 @@ def iter_snapshots(
                 src = dst = np.zeros(0, int)
                 km = rate = np.zeros(0)
                 kind = np.zeros(0, np.int8)
-            yield Snapshot(float(t_s[k]), topology.n_nodes, src, dst, km, rate, kind)
+            yield Snapshot(float(t_s[k]), topology.n_nodes, src, dst, km, rate, kind, rk)

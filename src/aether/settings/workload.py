@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from aether.settings.base import Identifier, Label, Name, SettingsModel, bounded
+from aether.settings.base import Identifier, Name, SettingsModel, bounded
 from aether.settings.hardware import AcceleratorName
 
 # Llama 3 405B pre-training: 419 unexpected interruptions in 54 days on 16,384 H100s
@@ -346,9 +346,9 @@ class Inference(SettingsModel):
     demand: Demand = Demand()
     slo: Slo = Slo()
     serving: Serving = Serving()
+    # "sovereign": a site covered by a sovereignty policy sends its requests only to ships
+    # the policy allows (compute_registries), and only at steps where the policy can be met.
     routing: Literal["lowest_rtt", "least_loaded", "sovereign"] = "lowest_rtt"
-    # For "sovereign": site region -> ship regions allowed; regions not listed: any ship.
-    sovereignty: dict[Label, list[Label]] = {}
     # GPUs for inference on each ship; None = what training and fine-tuning leave.
     gpus_per_ship: GpusOrNone | None = None
 

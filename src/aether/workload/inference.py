@@ -135,8 +135,7 @@ def simulate_inference(settings: Inference, inputs: WorkloadInputs, replica: Mix
     tokens = np.array([c.prompt_tokens + c.output_tokens for c in classes], np.int64)
     region_names, region_of_site = np.unique(np.asarray(inputs.site_region, dtype=object)
                                              .astype(str), return_inverse=True)
-    allowed = allowed_ships(settings.routing, settings.sovereignty, inputs.site_region,
-                            inputs.ship_region, N)
+    allowed = allowed_ships(settings.routing, inputs.allowed_ships, inputs.n_sites, N)
     R = np.asarray(replicas_per_ship, float)
     sod0 = seconds_of_day(inputs.start_utc)
     res = InferenceResult(replica, np.asarray(replicas_per_ship), [c.name for c in classes],

@@ -39,8 +39,9 @@ class WorkloadInputs:
     rtt_ms: np.ndarray  # [time, site, ship], NaN where unreachable
     backhaul_bps: np.ndarray  # [time, ship] ship <-> ground gateways
     dose_rad_per_year: float
-    site_region: list[str]  # [site]
-    ship_region: list[str] | None = None  # [ship]
+    site_region: list[str]  # [site] country (ISO alpha-2) or another label
+    # [site, ship] ships each site's sovereignty policy lets process its requests; None: any.
+    allowed_ships: np.ndarray | None = None
     # [time, ship] capacity each ship has towards its peers; None: the job's setting.
     inter_ship_bps: np.ndarray | None = field(default=None)
 
@@ -76,8 +77,9 @@ class WorkloadInputs:
                 raise ValueError(f"WorkloadInputs.{key} has shape {np.shape(array)}, expected {shape}")
         if len(self.site_region) != s:
             raise ValueError("WorkloadInputs.site_region needs one label per site")
-        if self.ship_region is not None and len(self.ship_region) != n:
-            raise ValueError("WorkloadInputs.ship_region needs one label per ship")
+        if self.allowed_ships is not None and np.shape(self.allowed_ships) != (s, n):
+            raise ValueError(f"WorkloadInputs.allowed_ships has shape {np.shape(self.allowed_ships)}, "
+                             f"expected {(s, n)}")
 
 
 def _region_of(lon_deg: np.ndarray) -> list[str]:
@@ -150,5 +152,4 @@ def synthetic_inputs(
         backhaul_bps=backhaul,
         dose_rad_per_year=dose_rad_per_year,
         site_region=_region_of(lon),
-        ship_region=["us"] * n_ships,
     )

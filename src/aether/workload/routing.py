@@ -2,23 +2,13 @@
 
 import numpy as np
 
-from aether.errors import ScenarioError
 
-
-def allowed_ships(policy: str, sovereignty: dict[str, list[str]], site_region: list[str],
-                  ship_region: list[str] | None, n_ships: int) -> np.ndarray:
-    """[site, ship] True where the site's requests may go to the ship."""
-    allowed = np.ones((len(site_region), n_ships), bool)
-    if policy != "sovereign" or not sovereignty:
-        return allowed
-    if ship_region is None:
-        raise ScenarioError(["workload.inference.routing: sovereign routing needs each ship's "
-                             "region, and the inputs carry none"])
-    for s, region in enumerate(site_region):
-        if region in sovereignty:
-            ok = set(sovereignty[region])
-            allowed[s] = [r in ok for r in ship_region]
-    return allowed
+def allowed_ships(policy: str, allowed: np.ndarray | None, n_sites: int, n_ships: int) -> np.ndarray:
+    """[site, ship] True where the site's requests may go to the ship: the sites' sovereignty
+    policies under sovereign routing, every ship otherwise."""
+    if policy != "sovereign" or allowed is None:
+        return np.ones((n_sites, n_ships), bool)
+    return np.asarray(allowed, bool)
 
 
 def lowest_rtt(rtt_ms: np.ndarray, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ def workload_inputs(scenario: Scenario, users: Sites, ships: ShipResult,
     groups = [spec.group for spec in ships.specs]
     group_index = np.array([network.compute_groups.index(g) for g in groups], int)
     members = np.array([groups.count(g) for g in groups], float)
-    regions = {craft.name: craft.region for craft in scenario.spacecraft}
+    rtt, allowed = _sovereign(scenario, network, ships, network.rtt_group_ms[:, :, group_index])
     return WorkloadInputs(
         step_s=ships.step_s,
         n_steps=len(ships.seconds),
@@ -40,12 +40,33 @@ def workload_inputs(scenario: Scenario, users: Sites, ships: ShipResult,
         site_population=users.population,
         site_lon_deg=users.lon_deg,
         site_lat_deg=users.lat_deg,
-        rtt_ms=network.rtt_group_ms[:, :, group_index],
+        rtt_ms=rtt,
         backhaul_bps=network.backhaul_gbps[:, group_index] * 1e9 / members,
         dose_rad_per_year=scenario.fleet.dose_rad_per_year,
-        site_region=list(users.region),
-        ship_region=[regions[g] for g in groups],
+        site_region=list(users.country),
+        allowed_ships=allowed,
     )
+
+
+def _sovereign(scenario: Scenario, network: NetworkResult, ships: ShipResult, rtt: np.ndarray):
+    """(round trips, [site, ship] allowed) under sovereign routing: a site its policy covers
+    (the first that does) may use only the ships the policy allows, and none at steps when the
+    policy cannot be met. Other routings: unchanged, None."""
+    inference = scenario.workload.inference if scenario.workload else None
+    if inference is None or inference.routing != "sovereign" or not network.sovereignty:
+        return rtt, None
+    allowed = np.ones(rtt.shape[1:], bool)
+    rtt = rtt.copy()
+    covered = np.zeros(rtt.shape[1], bool)
+    for policy in network.sovereignty:
+        ok_ships = np.isin(list(ships.names), policy.allowed_ships)
+        for k, site in enumerate(policy.sites):
+            if covered[site]:
+                continue
+            covered[site] = True
+            allowed[site] = ok_ships
+            rtt[~policy.compliant[:, k], site, :] = np.nan
+    return rtt, allowed
 
 
 def _in_file(scenario: Scenario, error: ScenarioError) -> ScenarioError:
