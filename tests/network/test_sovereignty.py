@@ -2,12 +2,16 @@
 independent brute force (networkx on the snapshot's links, every hop's country by plain
 shapely)."""
 
+import json
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+import yaml
+from typer.testing import CliRunner
 
+from aether.cli import app
 from aether.errors import ScenarioError
 from aether.geo import country_map
 from aether.network import route_samples, simulate_network
@@ -161,3 +165,64 @@ def test_without_a_policy_the_network_stage_is_unchanged():
     grid = TimeGrid(scenario.run.start, 60.0, 5)
     result = simulate_network(scenario, orbits, grid)
     assert result.sovereignty == [] and result.sovereignty_metrics() == {}
+
+
+def _write(tmp_path, policies, registry="LU"):
+    data = scenario_dict({"ground_min_elevation_deg": 10})
+    data["run"]["duration_h"] = 0.1
+    data["spacecraft"][0]["registry_country"] = registry
+    data["ground"]["gateways"] = GATEWAYS
+    data["sovereignty"] = {"policies": policies}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_validate_refuses_unknown_codes_with_close_matches(tmp_path):
+    path = _write(tmp_path, [{"name": "eu", "users": ["EUU"], "landing_countries": ["DEU"]}])
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith(f"{path}: sovereignty.policies[0].users[0]: unknown country or group 'EUU' "
+                               "(did you mean EU")
+    assert lines[1].startswith(f"{path}: sovereignty.policies[0].landing_countries[0]: unknown country or "
+                               "group 'DEU' (did you mean DE")
+
+
+def test_validate_refuses_a_policy_no_ship_could_meet(tmp_path):
+    path = _write(tmp_path, [{"name": "us", "users": ["GB"], "compute_registries": ["FIVE_EYES"]}])
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"{path}: sovereignty.policies[0] (us).compute_registries: no Compute Ship "
+                                     "is registered in FIVE_EYES (registry_country of the compute entries: "
+                                     "ship: LU)")
+    ok = _write(tmp_path, [{"name": "us", "users": ["GB"], "compute_registries": ["FIVE_EYES"]}], registry="GB")
+    assert CliRunner().invoke(app, ["validate", str(ok)]).exit_code == 0
+
+
+def test_route_command_follows_the_policy_flow(tmp_path):
+    path = _write(tmp_path, [{"name": "de", "users": ["GB"], "landing_countries": ["DE"]}])
+    result = CliRunner().invoke(app, ["route", str(path), "London", "--policy", "de", "--json"])
+    assert result.exit_code == 0, result.output
+    samples = json.loads(result.output)["samples"]
+    assert all(s["path"][-1] in {"Weilheim", "Bremen"} for s in samples if s["rtt_ms"] is not None)
+    refused = CliRunner().invoke(app, ["route", str(path), "London", "Toulouse", "--policy", "de"])
+    assert refused.exit_code == 2
+    assert refused.output.strip() == f"{path}: Toulouse is a gateway in FR, where policy de does not let data land"
+    unknown = CliRunner().invoke(app, ["route", str(path), "London", "--policy", "dee"])
+    assert unknown.output.strip() == f"{path}: unknown policy 'dee' (did you mean de?)"
+
+
+def test_the_report_maps_each_policy_compliant_share_per_site():
+    from aether.report.network import sovereignty_map
+
+    scenario = _scenario([{"name": "de", "users": ["GB", "JP"], "landing_countries": ["DE"]},
+                          {"name": "no-transit", "users": ["US"], "forbid_transit_over": ["US", "CA"]}])
+    _, _, result = _run(scenario, steps=10)
+    figure = sovereignty_map(result)
+    maps = [ax for ax in figure.axes if ax.get_title().startswith("Policy")]
+    assert [ax.get_title() for ax in maps] == ["Policy de: time its flows can be met, per site",
+                                               "Policy no-transit: time its flows can be met, per site"]
+    for ax, policy in zip(maps, result.sovereignty, strict=True):
+        sites = next(c for c in ax.collections if c.get_label() == "its user sites")
+        np.testing.assert_allclose(sites.get_array(), policy.compliant.mean(axis=0))

@@ -33,14 +33,23 @@ def known_codes() -> frozenset[str]:
 
 
 def unknown_places(values) -> list[str]:
-    """One message per value that is neither a country code nor a group, with close matches."""
+    """One message per value that is neither a country code nor a group, with close matches
+    (an alpha-3 or numeric code suggests its alpha-2 first)."""
+    import pycountry
+
     problems = []
+    allowed = f"allowed: ISO 3166-1 alpha-2 codes or the groups {', '.join(GROUPS)}"
     for value in values:
         if value in GROUPS or value in known_codes():
             continue
-        close = difflib.get_close_matches(value.upper(), [*GROUPS, *sorted(known_codes())], n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else "an ISO 3166-1 alpha-2 code such as FR"
-        problems.append(f"unknown country or group {value!r} ({hint}; groups: {', '.join(GROUPS)})")
+        text = value.strip().upper()
+        same = pycountry.countries.get(alpha_3=text) if len(text) == 3 and text.isalpha() else None
+        same = same or (pycountry.countries.get(numeric=text) if text.isdigit() else None)
+        close = [same.alpha_2] if same else []
+        close += [c for c in difflib.get_close_matches(text, [*GROUPS, *sorted(known_codes())], n=3)
+                  if c not in close]
+        hint = f"did you mean {', '.join(close[:3])}? " if close else ""
+        problems.append(f"unknown country or group {value!r} ({hint}{allowed})")
     return problems
 
 

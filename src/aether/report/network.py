@@ -68,6 +68,37 @@ def rtt_cdf(result: NetworkResult) -> Figure:
     return fig
 
 
+def sovereignty_map(result: NetworkResult) -> Figure:
+    """One map per sovereignty policy: its user sites coloured by the share of time a flow
+    meets the policy, the other sites in grey, gateways where it lets data land marked."""
+    policies = result.sovereignty
+    fig = Figure(figsize=(11, 4.8 * len(policies)))
+    for row, policy in enumerate(policies):
+        ax = fig.add_subplot(len(policies), 1, row + 1)
+        draw_coastlines(ax)
+        ax.scatter(result.lon_deg, result.lat_deg, s=8, c="0.75", zorder=2, label="other user sites")
+        landed = np.unique(policy.gateway[policy.gateway >= 0])
+        if landed.size:
+            gateways = [result.gateway_names.index(policy.gateway_names[g]) for g in landed]
+            ax.scatter(result.gateway_lon_deg[gateways], result.gateway_lat_deg[gateways], s=40, marker="^",
+                       c="tab:green", zorder=3, label="gateways it landed at")
+        share = policy.compliant.mean(axis=0) if len(policy.compliant) else np.zeros(len(policy.sites))
+        points = ax.scatter(result.lon_deg[policy.sites], result.lat_deg[policy.sites], c=share, s=30,
+                            cmap="RdYlGn", vmin=0, vmax=1, zorder=4, label="its user sites")
+        fig.colorbar(points, ax=ax, label="share of time compliant", shrink=0.8)
+        ax.set_xlim(-180, 180)
+        ax.set_ylim(-90, 90)
+        ax.set_ylabel("latitude (deg)")
+        ax.set_title(f"Policy {policy.name}: time its flows can be met, per site")
+        ax.legend(loc="lower left", fontsize=8)
+    fig.axes[-1].set_xlabel("longitude (deg)")
+    fig.tight_layout()
+    return fig
+
+
 def network_figures(result: NetworkResult) -> list[Figure]:
-    """[map, CDF] for the report."""
-    return [rtt_map(result), rtt_cdf(result)]
+    """[map, CDF, and with sovereignty policies their map] for the report."""
+    figures = [rtt_map(result), rtt_cdf(result)]
+    if result.sovereignty:
+        figures.append(sovereignty_map(result))
+    return figures

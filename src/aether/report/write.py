@@ -89,6 +89,11 @@ def network_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     if p50:
         note += (f"Median over sites of the p50 round trip: {np.median(p50):.1f} ms in orbit, "
                  f"{np.median(fibre):.1f} ms by fibre.")
+    for name, m in metrics.get("sovereignty", {}).items():
+        p50 = "never met" if m["rtt_p50_ms"] is None else f"p50 round trip {m['rtt_p50_ms']:.1f} ms"
+        penalty = "" if m["rtt_penalty_p50_ms"] is None else f", {m['rtt_penalty_p50_ms']:.1f} ms over the free flow"
+        note += (f" Policy {name} ({m['sites']} sites): met {m['compliant_fraction']:.1%} of the time, "
+                 f"{p50}{penalty}; binds most: {m['binding']}.")
     return Section(
         title="Network: round trips to the Compute Ships against fibre",
         header=("site", "p50 ms", "p95 ms", "max ms", "reachable", "fibre ms", "nearest region"),
