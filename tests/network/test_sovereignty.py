@@ -226,3 +226,13 @@ def test_the_report_maps_each_policy_compliant_share_per_site():
     for ax, policy in zip(maps, result.sovereignty, strict=True):
         sites = next(c for c in ax.collections if c.get_label() == "its user sites")
         np.testing.assert_allclose(sites.get_array(), policy.compliant.mean(axis=0))
+
+
+def test_policies_leave_the_round_trips_to_the_ships_unchanged():
+    # With policies the stage takes the groups' round trips from the Dijkstra trees it grows
+    # for the policies; they must equal those found without any policy.
+    with_policy = _scenario([{"name": "de", "users": ["GB"], "landing_countries": ["DE"]}])
+    without = _scenario([])
+    assert without.sovereignty.policies == []
+    np.testing.assert_array_equal(_run(with_policy, steps=10)[2].rtt_group_ms,
+                                  _run(without, steps=10)[2].rtt_group_ms)

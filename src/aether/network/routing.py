@@ -32,6 +32,16 @@ def nearest_rtt_ms(graph, sources: np.ndarray, targets: np.ndarray) -> np.ndarra
     return out
 
 
+def nearest_of_trees_ms(dist: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """nearest_rtt_ms from Dijkstra distances already found from each source ([source, node]
+    one-way ms): [target] round trip to the nearest source, NaN where none is reachable."""
+    if len(dist) == 0:
+        return np.full(len(targets), np.nan)
+    out = 2.0 * dist[:, np.asarray(targets)].min(axis=0)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
 def path_nodes(predecessors: np.ndarray, source: int, target: int) -> list[int]:
     """Node indices from source to target along a predecessor row; [] if unreachable."""
     if source == target:

@@ -178,14 +178,16 @@ class PolicyBlock:
                    np.zeros(len(CONSTRAINTS), np.int64), 0)
 
 
-def route_policies(snap: Snapshot, graph, topology: Topology, plans: list[PolicyPlan],
-                   blocks: list[PolicyBlock], k: int, sample: bool, hop_delay_ms: float) -> None:
-    """Route every policy's flows at one step (row k of blocks); on sampled steps also walk
-    the paths for the countries crossed and the constraints the free route breaks."""
+def route_policies(snap: Snapshot, trees: tuple[np.ndarray, np.ndarray | None], topology: Topology,
+                   plans: list[PolicyPlan], blocks: list[PolicyBlock], k: int, sample: bool,
+                   hop_delay_ms: float) -> None:
+    """Route every policy's flows at one step (row k of blocks); trees: ship_trees from every
+    Compute Ship on the whole graph (predecessors on sampled steps). On sampled steps also
+    walk the paths for the countries crossed and the constraints the free route breaks."""
     need_countries = sample or any(p.transit_forbidden.size for p in plans)
     sat_country = subsatellite_country(snap.sat_km) if need_countries else None
     ships = topology.compute
-    dist, pred = ship_trees(graph, ships, sample)
+    dist, pred = trees
     for plan, block in zip(plans, blocks, strict=True):
         free_landing = topology.gateway_sites if plan.landing is not None else None
         free = best_flows(dist, pred, ships, topology, plan.users, free_landing)

@@ -12,7 +12,7 @@ import numpy as np
 
 from aether.network.capacity import backhaul_gbps, bottleneck_gbps, max_flow_gbps
 from aether.network.fibre import fibre_rtt_ms, load_data_centres
-from aether.network.routing import nearest_rtt_ms, route
+from aether.network.routing import nearest_of_trees_ms, nearest_rtt_ms, route
 from aether.network.sovereignty import (
     PolicyBlock,
     PolicyPlan,
@@ -141,17 +141,21 @@ class NetworkBlockTask:
         policies = [PolicyBlock.empty(stop - first, p.users.size) for p in self.plans]
         if not groups:  # nothing to route to: round trips stay empty
             return rtt, backhaul, flow_t, flow, policies
+        # With policies, one Dijkstra from every Compute Ship serves them and the groups' round trips.
+        rows = [np.searchsorted(self.topology.compute, m) for m in groups]
         for k, snap in enumerate(iter_snapshots(self.topology, self.positions, self.grid, steps)):
             graph = snap.delay_graph(self.hop_delay_ms)
+            sample = (first + k) % self.path_stride == 0
+            trees = ship_trees(graph, self.topology.compute, sample) if self.plans else None
             for j, members in enumerate(groups):
-                rtt[k, :, j] = nearest_rtt_ms(graph, members, self.targets)
+                rtt[k, :, j] = (nearest_rtt_ms(graph, members, self.targets) if trees is None
+                                else nearest_of_trees_ms(trees[0][rows[j]], self.targets))
                 backhaul[k, j] = backhaul_gbps(snap, members).sum()
             if (first + k) % self.flow_stride == 0:
                 flow_t.append(snap.t_s)
                 flow.append([max_flow_gbps(snap, m, self.gateways_down) for m in groups])
             if self.plans:
-                route_policies(snap, graph, self.topology, self.plans, policies, k,
-                               (first + k) % self.path_stride == 0, self.hop_delay_ms)
+                route_policies(snap, trees, self.topology, self.plans, policies, k, sample, self.hop_delay_ms)
         return rtt, backhaul, flow_t, flow, policies
 
 
