@@ -236,3 +236,25 @@ def test_policies_leave_the_round_trips_to_the_ships_unchanged():
     assert without.sovereignty.policies == []
     np.testing.assert_array_equal(_run(with_policy, steps=10)[2].rtt_group_ms,
                                   _run(without, steps=10)[2].rtt_group_ms)
+
+
+def test_fibre_baseline_of_a_policy_uses_only_data_centres_in_its_countries():
+    # London's nearest cloud region is London; a policy landing only in Germany compares it
+    # with fibre to the nearest German region (Frankfurt or Berlin), computed here by hand.
+    from aether.network.fibre import great_circle_km, load_data_centres
+
+    scenario = _scenario([{"name": "de", "users": ["GB"], "landing_countries": ["DE"]}])
+    _, _, result = _run(scenario, steps=2)
+    free = _run(_scenario([]), steps=2)[2]
+    london = result.site_names.index("London")
+    centres = load_data_centres(scenario)
+    german = centres.countries() == "DE"
+    assert german.any() and not german.all()
+    km = great_circle_km(51.51, -0.13, centres.lat_deg[german], centres.lon_deg[german]).min()
+    expected_ms = 2 * km * scenario.network.fibre_route_factor * 1.468 / 299792.458 * 1e3
+    assert result.fibre_rtt_ms[london] == pytest.approx(expected_ms, rel=1e-9)
+    assert result.fibre_region[london] in np.array(centres.names)[german]
+    assert free.fibre_rtt_ms[london] < result.fibre_rtt_ms[london]
+    # Sites no policy covers keep the nearest region of any country.
+    tokyo = result.site_names.index("Tokyo")
+    assert result.fibre_rtt_ms[tokyo] == free.fibre_rtt_ms[tokyo]

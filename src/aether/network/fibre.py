@@ -33,6 +33,18 @@ class DataCentres:
     def __len__(self) -> int:
         return len(self.names)
 
+    def countries(self) -> np.ndarray:
+        """Each data centre's country (aether.geo, from its coordinates), for sovereignty."""
+        from aether.geo import country_codes
+
+        return country_codes(self.lat_deg, self.lon_deg, ground=True)
+
+    def subset(self, keep: np.ndarray) -> "DataCentres":
+        """The data centres where keep is True."""
+        return DataCentres([n for n, k in zip(self.names, keep, strict=True) if k],
+                           [p for p, k in zip(self.provider, keep, strict=True) if k],
+                           self.lat_deg[keep], self.lon_deg[keep])
+
 
 def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Haversine distance on the mean sphere; arguments in degrees, broadcasting."""
@@ -69,10 +81,7 @@ def load_data_centres(scenario=None) -> DataCentres:
         if unknown:
             raise ScenarioError([f"{scenario.origin}: network.data_centre_providers: unknown "
                                  f"{', '.join(unknown)} (allowed: {', '.join(known)})"])
-        keep = np.isin(centres.provider, providers)
-        centres = DataCentres([n for n, k in zip(centres.names, keep, strict=True) if k],
-                              [p for p, k in zip(centres.provider, keep, strict=True) if k],
-                              centres.lat_deg[keep], centres.lon_deg[keep])
+        centres = centres.subset(np.isin(centres.provider, providers))
     return centres
 
 

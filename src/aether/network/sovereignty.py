@@ -35,6 +35,9 @@ class PolicyPlan:
     landing: np.ndarray | None     # gateway site indices it may land at; None: flow ends at the ship
     transit_forbidden: np.ndarray  # country indices (aether.geo codes) no hop may lie over
     relay_forbidden: np.ndarray    # site indices that may not relay
+    # Countries whose ground data centres the fibre baseline may use: where the data may
+    # land, else where it may be processed; None: any.
+    fibre_countries: tuple[str, ...] | None = None
 
     @property
     def restricts_graph(self) -> bool:
@@ -60,7 +63,9 @@ def plan_policies(scenario, topology: Topology, site_country: list[str]) -> list
             landing = gateways[np.isin(site_country[gateways], list(sets["landing_countries"]))]
         forbidden = countries.index_of(sorted(sets["forbid_transit_over"]))
         relay = np.flatnonzero(np.isin(site_country, list(sets["forbid_ground_relay_countries"])))
-        plans.append(PolicyPlan(policy.name, covered, ships, landing, forbidden[forbidden >= 0], relay))
+        fibre = sets["landing_countries"] or sets["compute_registries"]
+        plans.append(PolicyPlan(policy.name, covered, ships, landing, forbidden[forbidden >= 0], relay,
+                                tuple(sorted(fibre)) if fibre else None))
     return plans
 
 

@@ -10,6 +10,7 @@ from functools import cached_property
 
 import numpy as np
 
+from aether.geo import NONE
 from aether.network.capacity import backhaul_gbps, bottleneck_gbps, max_flow_gbps
 from aether.network.fibre import fibre_rtt_ms, load_data_centres
 from aether.network.routing import nearest_of_trees_ms, nearest_rtt_ms, route
@@ -88,7 +89,7 @@ class NetworkResult:
             else:
                 stats = {"rtt_p50_ms": None, "rtt_p95_ms": None, "rtt_max_ms": None}
             out[name] = {**stats, "reachable_fraction": share,
-                         "fibre_rtt_ms": float(self.fibre_rtt_ms[k]),
+                         "fibre_rtt_ms": float(self.fibre_rtt_ms[k]) if np.isfinite(self.fibre_rtt_ms[k]) else None,
                          "fibre_region": self.fibre_region[k]}
         return out
 
@@ -159,6 +160,32 @@ class NetworkBlockTask:
         return rtt, backhaul, flow_t, flow, policies
 
 
+def _sovereign_fibre(topology: Topology, plans: list[PolicyPlan], centres, route_factor: float,
+                     fibre: np.ndarray, nearest: np.ndarray) -> list[str]:
+    """Fibre to the nearest data centre a site's policy allows (the first policy covering it);
+    NaN and "none" where it allows none. fibre is updated in place; returns the names."""
+    region = [centres.names[i] for i in nearest]
+    covered = np.zeros(topology.n_users, bool)
+    country = centres.countries() if any(p.fibre_countries for p in plans) else None
+    for plan in plans:
+        sites = plan.users[~covered[plan.users]]
+        covered[sites] = True
+        if plan.fibre_countries is None or not sites.size:
+            continue
+        keep = np.isin(country, plan.fibre_countries)
+        if not keep.any():
+            fibre[sites] = np.nan
+            for s in sites:
+                region[s] = NONE
+            continue
+        allowed = centres.subset(keep)
+        rtt, index = fibre_rtt_ms(topology.site_lat_deg[sites], topology.site_lon_deg[sites], allowed, route_factor)
+        fibre[sites] = rtt
+        for s, i in zip(sites, index, strict=True):
+            region[s] = allowed.names[i]
+    return region
+
+
 def simulate_network(
     scenario, orbits, grid: TimeGrid, positions: PositionSource | None = None,
     executor: Executor | None = None, on_progress: Callable[[float], None] | None = None,
@@ -176,13 +203,15 @@ def simulate_network(
     users = topology.user_sites
     fibre, nearest = fibre_rtt_ms(topology.site_lat_deg[users], topology.site_lon_deg[users],
                                   centres, settings.fibre_route_factor)
+    plans = plan_policies(scenario, topology, topology.site_country)
+    fibre_region = _sovereign_fibre(topology, plans, centres, settings.fibre_route_factor, fibre, nearest)
     groups = scenario.compute_group_names
     task = NetworkBlockTask(
         topology=topology, positions=positions, grid=grid,
         group_members=[orbits.members(g) for g in groups], targets=topology.down_node(users),
         gateways_down=topology.down_node(topology.gateway_sites),
         hop_delay_ms=settings.hop_delay_ms, flow_stride=_flow_stride(grid),
-        plans=plan_policies(scenario, topology, topology.site_country),
+        plans=plans,
         path_stride=max(1, grid.n_steps // PATH_SAMPLES),
     )
     results = map_time_blocks(task, _blocks(grid), executor, on_progress)
@@ -196,7 +225,7 @@ def simulate_network(
         lon_deg=topology.site_lon_deg[users],
         rtt_group_ms=np.concatenate([r[0] for r in results]),
         fibre_rtt_ms=fibre,
-        fibre_region=[centres.names[i] for i in nearest],
+        fibre_region=fibre_region,
         centre_lat_deg=centres.lat_deg,
         centre_lon_deg=centres.lon_deg,
         gateway_names=[topology.site_names[g] for g in gateways],

@@ -55,7 +55,7 @@ def rtt_cdf(result: NetworkResult) -> Figure:
         keep = np.unique(np.linspace(0, values.size - 1, min(values.size, CDF_POINTS)).astype(np.int64))
         ax.plot(values[keep], (keep + 1) / result.rtt_ms.size,
                 label="orbit: nearest Compute Ship (site-steps)")
-    fibre = np.sort(result.fibre_rtt_ms)
+    fibre = np.sort(result.fibre_rtt_ms[np.isfinite(result.fibre_rtt_ms)])
     if fibre.size:
         ax.plot(fibre, np.arange(1, fibre.size + 1) / fibre.size, label="fibre: nearest region (sites)")
     ax.set_xlabel("round-trip time (ms)")

@@ -80,10 +80,10 @@ def network_section(results, metrics: dict, pngs: list[bytes]) -> Section:
     sites = metrics["network"]["sites"]
     ms = lambda x: "unreachable" if x is None else f"{x:.1f}"  # noqa: E731
     rows = [(name, ms(m["rtt_p50_ms"]), ms(m["rtt_p95_ms"]), ms(m["rtt_max_ms"]),
-             f"{m['reachable_fraction']:.1%}", f"{m['fibre_rtt_ms']:.1f}", m["fibre_region"])
+             f"{m['reachable_fraction']:.1%}", ms(m["fibre_rtt_ms"]), m["fibre_region"])
             for name, m in sites.items()]
     p50 = [m["rtt_p50_ms"] for m in sites.values() if m["rtt_p50_ms"] is not None]
-    fibre = [m["fibre_rtt_ms"] for m in sites.values()]
+    fibre = [m["fibre_rtt_ms"] for m in sites.values() if m["fibre_rtt_ms"] is not None]
     note = ("Round trip from each user site to the nearest Compute Ship through the relay mesh, "
             "against fibre to the nearest cloud region. ")
     if p50:
