@@ -147,6 +147,10 @@ class DragSpec(SettingsModel):
     # arrays on the Sun, so about 6 minutes of slew and settling).
     avoidance_dv_m_s: Annotated[float, bounded(0, 100, " m/s")] = 0.05
     avoidance_outage_h: Annotated[float, bounded(0, 100, " h")] = 0.1
+    # Collision probability above which the ship manoeuvres: 1e-4, the common threshold (NASA
+    # CARA Best Practices Handbook, NASA/SP-20230002470, 2023); SpaceX flies Starlink at 1e-6
+    # (its report to the FCC of July 2024). Sets the avoidance rate (aether.orbit.debris).
+    collision_probability_threshold: Annotated[float, bounded(0, 1, lo_open=True, hi_open=True)] = 1e-4
 
 
 class ShipDesign(SettingsModel):

@@ -130,6 +130,7 @@ class DragFigures:
             "impacts_per_year": {part: dict(v) for part, v in self.impacts_per_year.items()},
             "array_loss_per_year": self.impacts_per_year["solar_array"]["above_1mm"] * ARRAY_LOSS_PER_IMPACT_M2
             / max(self.areas_m2["solar_array"], 1e-9),
+            "collision_probability_threshold": self.design.drag.collision_probability_threshold,
             "avoidance_manoeuvres_per_year": self.avoidance_per_year,
             "avoidance_propellant_kg_per_year": float(propellant_kg(
                 self.dry_mass_kg, self.avoidance_per_year * self.design.drag.avoidance_dv_m_s, self.propulsion.isp_s)),
@@ -171,7 +172,8 @@ def drag_figures(design: ShipDesign, solar_array_m2: float, radiator_m2: float, 
         frontal_area_m2=frontal, ballistic_m2_kg=ballistic, dv_m_s_per_year=per_year,
         density_kg_m3=densities, decays=decays,
         disposal_dv_m_s=disposal_dv_m_s(altitude_km, design.drag.propulsion.kind),
-        avoidance_per_year=float(avoidance_manoeuvres_per_year(sum(areas.values()), altitude_km)),
+        avoidance_per_year=float(avoidance_manoeuvres_per_year(sum(areas.values()), altitude_km,
+                                                               design.drag.collision_probability_threshold)),
         areas_m2=areas, impacts_per_year=impacts, design=design,
     )
 
