@@ -135,3 +135,24 @@ def test_ships_are_independent(envelope):
     alone = run_ships([b], sunlit, beta, STEP_S)
     np.testing.assert_allclose(both.load_w[:, 1], alone.load_w[:, 0])
     np.testing.assert_allclose(both.temperature_c[:, 1], alone.temperature_c[:, 0])
+
+
+@settings(max_examples=10, deadline=None)
+@given(propulsion_w=st.floats(1.0, 50_000.0))
+def test_thruster_draw_is_served_with_the_bus(propulsion_w):
+    # In steady sunlight with surplus, the thrusters' mean draw adds exactly its energy to the
+    # energy used and takes it from the energy curtailed; the GPUs keep their share.
+    from dataclasses import replace
+
+    from aether.ship.sizing import OrbitEnvelope
+
+    spec = make_spec(OrbitEnvelope(PERIOD_S, 0.0, 1.0, 0.8), solar={"area_m2": 20_000.0})
+    n = 500
+    sunlit, beta = np.ones((n, 1)), np.full((n, 1), 80.0)
+    base = run_ships([spec], sunlit, beta, STEP_S)
+    firing = run_ships([replace(spec, propulsion_w=propulsion_w)], sunlit, beta, STEP_S)
+    extra_j = propulsion_w * n * STEP_S
+    assert firing.energy_j["used_j"][0] - base.energy_j["used_j"][0] == pytest.approx(extra_j, rel=1e-9)
+    assert base.energy_j["curtailed_j"][0] - firing.energy_j["curtailed_j"][0] == pytest.approx(extra_j, rel=1e-9)
+    assert firing.pflops[:, 0] == pytest.approx(base.pflops[:, 0], rel=1e-12)
+    assert closure(firing)[0] < 1e-3

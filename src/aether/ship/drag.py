@@ -91,6 +91,15 @@ class DragFigures:
         day = self.decays[activity].reentry_day[0]
         return None if np.isnan(day) else float(day / DAYS_PER_YEAR)
 
+    def thruster_mean_w(self) -> float:
+        """The thrusters' mean electrical draw over the life: the impulse a year (station keeping,
+        mean of the solar scenarios, and avoidance) over thrust, times the power while firing."""
+        p = self.propulsion
+        years = int(np.ceil(self.life_years))
+        dv_per_year = float(np.mean([self.dv_m_s_per_year[a][:years].mean() for a in ACTIVITIES])) \
+            + self.avoidance_per_year * self.design.drag.avoidance_dv_m_s
+        return dv_per_year * self.dry_mass_kg / (DAYS_PER_YEAR * SECONDS_PER_DAY) / p.thrust_n * p.power_w
+
     def metrics(self) -> dict:
         p = self.propulsion
         peak_rho = max(float(d.max()) for d in self.density_kg_m3.values())
@@ -111,8 +120,6 @@ class DragFigures:
                 "meets_fcc_5_year_rule": life is not None and life <= FCC_RULE_YEARS,
                 "meets_25_year_guideline": life is not None and life <= GUIDELINE_YEARS,
             }
-        mean_drag_n = float(np.mean([self.dv_m_s_per_year[a][:years].mean() for a in ACTIVITIES])) \
-            * self.dry_mass_kg / (DAYS_PER_YEAR * SECONDS_PER_DAY)
         return {
             "frontal_area_m2": float(self.frontal_area_m2.mean()),
             "ballistic_m2_kg": float(self.ballistic_m2_kg.mean()),
@@ -120,7 +127,8 @@ class DragFigures:
             "isp_s": p.isp_s,
             "disposal_dv_m_s": self.disposal_dv_m_s,
             "thrust_margin": p.count * p.thrust_n / peak_drag_n if peak_drag_n > 0 else None,
-            "thruster_power_w": {"firing": p.count * p.power_w, "mean": mean_drag_n / p.thrust_n * p.power_w},
+            "thruster_power_w": {"firing": p.count * p.power_w, "mean": self.thruster_mean_w()},
+            "thruster_duty_cycle": self.thruster_mean_w() / (p.count * p.power_w) if p.power_w > 0 else 0.0,
             "lifetime_horizon_years": LIFETIME_HORIZON_YEARS,
             **by_activity,
         }

@@ -1,7 +1,7 @@
 """The ship stage: every Compute Ship's power, battery, heat and delivered compute over the run."""
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,6 +38,9 @@ class ShipSpec:
     design: ShipDesign
     hardware: Hardware
     envelope: OrbitEnvelope
+    # The thrusters' mean draw (W), served with the bus: they fire about 1 % of the time
+    # (DragFigures.thruster_mean_w), so a mean load stands in for the firings.
+    propulsion_w: float = 0.0
 
     @property
     def accelerator(self) -> Accelerator:
@@ -54,7 +57,7 @@ class ShipSpec:
         eclipse_w = (usable * b.discharge_efficiency / self.envelope.max_eclipse_s
                      if self.envelope.max_eclipse_s > 0 else np.inf)
         return ShipParams(
-            full_load_w=np.array([hw.total_w]), bus_w=np.array([hw.bus_w]),
+            full_load_w=np.array([hw.total_w + self.propulsion_w]), bus_w=np.array([hw.bus_w + self.propulsion_w]),
             energy_max_j=np.array([e_max]), energy_min_j=np.array([e_max - usable]),
             charge_efficiency=np.array([b.charge_efficiency]),
             discharge_efficiency=np.array([b.discharge_efficiency]),
@@ -264,9 +267,11 @@ def simulate_ships(scenario, orbit_result, strict: bool = False) -> ShipResult:
                           empty, {}, notes)
     sunlit = np.stack([orbit_result.tracks[s.name].sunlit for s in specs], axis=1)
     beta = np.stack([orbit_result.tracks[s.name].beta_deg for s in specs], axis=1)
+    drag = drag_by_entry(scenario, orbit_result)
+    specs = [replace(s, propulsion_w=drag[s.group].thruster_mean_w()) for s in specs]
     result = run_ships(specs, sunlit, beta, grid.step_s)
     result.warnings = notes
-    result.drag = drag_by_entry(scenario, orbit_result)
+    result.drag = drag
     for note in notes:
         warnings.warn(note, ShipWarning, stacklevel=2)
     return result
