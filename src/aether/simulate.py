@@ -331,6 +331,19 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult, workload: Workloa
                                     tokens_per_gpu_hour=tokens_per_gpu_hour(workload), propellant_kg=propellant)
     return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc,
                       **({} if sensitivity else {"sensitivity_share": None}))
+    return plan_fleet(summary, with_debris(scenario.fleet, drag), scenario.cost, scenario.ground_dc)
+
+
+def with_debris(fleet, drag):
+    """The fleet's settings with debris joined in: the array area impacts above 1 mm take
+    a year compounds with the array's degradation, and the GPUs cm-class impacts take a year
+    (a lost ship, a punctured radiator panel) with the GPUs' failures, as expected shares."""
+    if drag is None:
+        return fleet
+    return fleet.model_copy(update={
+        "solar_degradation_per_year": 1.0 - (1.0 - fleet.solar_degradation_per_year) * (1.0 - drag.array_loss_per_year),
+        "gpu_annual_failure_rate": 1.0 - (1.0 - fleet.gpu_annual_failure_rate) * (1.0 - drag.compute_loss_per_year),
+    })
 
 
 def with_drag(summary: dict[str, dict], drag: dict) -> dict[str, dict]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from aether.cli import app
-from aether.orbit import circular_speed_m_s
+from aether.orbit import circular_speed_m_s, flux_per_m2_year
 from aether.ship import (
     ShipDesign,
     delta_v_m_s,
@@ -143,3 +143,35 @@ def test_size_command_carries_propellant_into_launches():
     assert data["launches"] == math.ceil(data["mass_kg"]["total"] / 100_000)
     bad = CliRunner().invoke(app, ["size", "--gpu", "B200", "--gpus", "10", "--solar-activity", "extreme"])
     assert bad.exit_code == 2 and "--solar-activity" in bad.output
+
+
+def test_impacts_feed_the_array_and_the_failure_model_by_hand(reference):
+    from aether.ship.drag import ARRAY_LOSS_PER_IMPACT_M2, RADIATOR_PANEL_M2
+
+    fig = reference[3]
+    m = fig.debris_metrics()
+    flux_1mm = float(flux_per_m2_year(650.0, "above_1mm"))
+    flux_1cm = float(flux_per_m2_year(650.0, "above_1cm"))
+    # Array: impacts above 1 mm a m2 times the area each takes (the array's area cancels).
+    assert m["array_loss_per_year"] == pytest.approx(flux_1mm * ARRAY_LOSS_PER_IMPACT_M2, rel=1e-9)
+    # Hull: a Poisson chance of at least one cm-class hit on its 100 m2.
+    assert m["ship_loss_per_year"] == pytest.approx(1 - math.exp(-flux_1cm * 100.0), rel=1e-9)
+    # Radiator: each hit takes one 100 m2 panel's share, so the share lost is flux x panel area.
+    assert m["radiator_gpu_loss_per_year"] == pytest.approx(flux_1cm * RADIATOR_PANEL_M2, rel=1e-9)
+    q = 1 - (1 - m["ship_loss_per_year"]) * (1 - m["radiator_gpu_loss_per_year"])
+    assert m["compute_loss_per_year"] == pytest.approx(q, rel=1e-12)
+
+
+def test_debris_joins_the_fleet_settings():
+    from aether.settings.fleet import FleetSettings
+    from aether.simulate import with_debris
+
+    class Debris:
+        array_loss_per_year = 0.001
+        compute_loss_per_year = 0.05
+
+    fleet = FleetSettings(solar_degradation_per_year=0.02, gpu_annual_failure_rate=0.10)
+    joined = with_debris(fleet, Debris())
+    assert joined.solar_degradation_per_year == pytest.approx(1 - 0.98 * 0.999)
+    assert joined.gpu_annual_failure_rate == pytest.approx(1 - 0.90 * 0.95)
+    assert with_debris(fleet, None) is fleet

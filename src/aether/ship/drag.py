@@ -40,6 +40,12 @@ GUIDELINE_YEARS = 25.0
 # Array area lost to one impact of debris above 1 mm (ASSUMPTION: a 4 cm x 8 cm cell and its
 # string's share, about 0.01 m2, as in-orbit cell losses to micro-impacts).
 ARRAY_LOSS_PER_IMPACT_M2 = 0.01
+# A debris impact above 1 cm is critical where it strikes (ASSUMPTION: the IADC Protection
+# Manual (IADC-04-03) puts the limit of practical shielding near 1 cm): on the hull (compute
+# modules, bus, tanks) it loses the ship; on the radiator it punctures one panel's isolated
+# coolant loop, losing that panel's heat rejection and so its share of the GPUs (ASSUMPTION:
+# panels of 100 m2, each on its own loop).
+RADIATOR_PANEL_M2 = 100.0
 
 
 def frontal_factor(pointing: str, beta_deg) -> np.ndarray:
@@ -133,11 +139,36 @@ class DragFigures:
             **by_activity,
         }
 
+    @property
+    def array_loss_per_year(self) -> float:
+        """Share of the array lost a year to impacts above 1 mm."""
+        return self.impacts_per_year["solar_array"]["above_1mm"] * ARRAY_LOSS_PER_IMPACT_M2 \
+            / max(self.areas_m2["solar_array"], 1e-9)
+
+    @property
+    def ship_loss_per_year(self) -> float:
+        """Probability a year of a critical impact on the hull (Poisson: 1 - exp(-impacts))."""
+        return float(-np.expm1(-self.impacts_per_year["hull"]["above_1cm"]))
+
+    @property
+    def radiator_gpu_loss_per_year(self) -> float:
+        """Expected share of the GPUs lost a year with the radiator panels cm-class impacts
+        puncture (each panel's share of the radiator, at most all of it)."""
+        return min(1.0, self.impacts_per_year["radiator"]["above_1cm"] * RADIATOR_PANEL_M2
+                   / max(self.areas_m2["radiator"], RADIATOR_PANEL_M2))
+
+    @property
+    def compute_loss_per_year(self) -> float:
+        """Expected share of a ship's GPUs lost a year to cm-class impacts (ship or panels)."""
+        return 1.0 - (1.0 - self.ship_loss_per_year) * (1.0 - self.radiator_gpu_loss_per_year)
+
     def debris_metrics(self) -> dict:
         return {
             "impacts_per_year": {part: dict(v) for part, v in self.impacts_per_year.items()},
-            "array_loss_per_year": self.impacts_per_year["solar_array"]["above_1mm"] * ARRAY_LOSS_PER_IMPACT_M2
-            / max(self.areas_m2["solar_array"], 1e-9),
+            "array_loss_per_year": self.array_loss_per_year,
+            "ship_loss_per_year": self.ship_loss_per_year,
+            "radiator_gpu_loss_per_year": self.radiator_gpu_loss_per_year,
+            "compute_loss_per_year": self.compute_loss_per_year,
             "collision_probability_threshold": self.design.drag.collision_probability_threshold,
             "avoidance_manoeuvres_per_year": self.avoidance_per_year,
             "avoidance_propellant_kg_per_year": float(propellant_kg(
