@@ -31,8 +31,6 @@ The ISS's record at 1e-4 is then a prediction (tests/orbit/test_debris.py).
 from functools import cache
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.stats import ncx2
 
 from aether.constants import SECONDS_PER_YEAR
 
@@ -87,6 +85,8 @@ def hard_body_radius_m(cross_section_m2) -> np.ndarray:
 def collision_probability(miss_m, hard_body_radius_m, sigma_m) -> np.ndarray:
     """Pc of a conjunction: an isotropic Gaussian of sigma_m centred miss_m from the object,
     integrated over the hard-body circle (a noncentral chi-square with 2 degrees of freedom)."""
+    from scipy.stats import ncx2  # here, so that light commands need not load scipy
+
     s = np.asarray(sigma_m, float)
     return ncx2.cdf((np.asarray(hard_body_radius_m, float) / s) ** 2, 2, (np.asarray(miss_m, float) / s) ** 2)
 
@@ -107,6 +107,8 @@ def screening_radius_m(hard_body_radius_m, sigma_m, threshold) -> np.ndarray:
 def calibration() -> tuple[float, float]:
     """sigma (m) and the screened share of the catalogued flux, from Starlink's two points:
     the ratio of its manoeuvres at 1e-5 and 1e-6 fixes sigma / R; the count fixes the share."""
+    from scipy.optimize import brentq
+
     r = float(hard_body_radius_m(STARLINK_CROSS_SECTION_M2))
 
     def ratio_gap(sigma_m: float) -> float:
