@@ -329,9 +329,8 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult, workload: Workloa
     propellant = drag.propellant_kg(scenario.environment.solar_activity) if drag else 0.0
     summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
                                     tokens_per_gpu_hour=tokens_per_gpu_hour(workload), propellant_kg=propellant)
-    return plan_fleet(summary, scenario.fleet, scenario.cost, scenario.ground_dc,
+    return plan_fleet(summary, with_debris(scenario.fleet, drag), scenario.cost, scenario.ground_dc,
                       **({} if sensitivity else {"sensitivity_share": None}))
-    return plan_fleet(summary, with_debris(scenario.fleet, drag), scenario.cost, scenario.ground_dc)
 
 
 def with_debris(fleet, drag):
