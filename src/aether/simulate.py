@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from aether.network import NetworkResult
     from aether.orbit import OrbitResult, OrbitSet
     from aether.scenario.sites import Sites
+    from aether.settings.fleet import FleetSettings
     from aether.ship import ShipDay, ShipResult
     from aether.workload import WorkloadResult
 
@@ -273,7 +274,7 @@ def simulate(scenario: Scenario, workers: int | None = None,
             cache[workload_key] = workload
     with _timed(timings, "fleet"):
         fleet = plan_scenario_fleet(scenario, physics.ships, workload, sensitivity)
-        deal = plan_scenario_deal(scenario, fleet, workload)
+        deal = plan_scenario_deal(scenario, fleet, physics.ships, workload)
     return Results(scenario, physics.grid, physics.orbits, physics.users, physics.gateways, physics.orbit,
                    physics.ships, physics.network, workload, fleet, wall_time_s=time.perf_counter() - started,
                    ship_days=physics.ship_days, timings_s=timings, deal=deal)
@@ -329,11 +330,17 @@ def plan_scenario_fleet(scenario: Scenario, ships: ShipResult, workload: Workloa
     propellant = drag.propellant_kg(scenario.environment.solar_activity) if drag else 0.0
     summary = summary_from_hardware(spec.design, spec.hardware, delivered_fraction=max(delivered, 1e-9),
                                     tokens_per_gpu_hour=tokens_per_gpu_hour(workload), propellant_kg=propellant)
-    return plan_fleet(summary, with_debris(scenario.fleet, drag), scenario.cost, scenario.ground_dc,
+    return plan_fleet(summary, fleet_settings(scenario, ships), scenario.cost, scenario.ground_dc,
                       **({} if sensitivity else {"sensitivity_share": None}))
 
 
-def with_debris(fleet, drag):
+def fleet_settings(scenario: Scenario, ships: ShipResult) -> FleetSettings:
+    """The scenario's fleet settings with its first Compute Ship's debris joined in: the fleet
+    plan and the deal both price the fleet with them."""
+    return with_debris(scenario.fleet, ships.drag.get(ships.specs[0].group) if ships.names else None)
+
+
+def with_debris(fleet: FleetSettings, drag) -> FleetSettings:
     """The fleet's settings with debris joined in: the array area impacts above 1 mm take
     a year compounds with the array's degradation, and the GPUs cm-class impacts take a year
     (a lost ship, a punctured radiator panel) with the GPUs' failures, as expected shares."""
@@ -351,7 +358,7 @@ def with_drag(summary: dict[str, dict], drag: dict) -> dict[str, dict]:
             for name, entry in summary.items()}
 
 
-def plan_scenario_deal(scenario: Scenario, fleet: FleetResult | None,
+def plan_scenario_deal(scenario: Scenario, fleet: FleetResult | None, ships: ShipResult,
                        workload: WorkloadResult | None = None) -> DealResult | None:
     """The scenario's contract on its fleet: the ship as the fleet stage priced it, the tokens
     an inference GPU serves per hour at full load (the serving model) and the share of
@@ -365,7 +372,8 @@ def plan_scenario_deal(scenario: Scenario, fleet: FleetResult | None,
         fleet.ship,
         tokens_per_gpu_hour=inference.replica.capacity_tokens_per_gpu_hour if inference else None,
         latency_slo_attainment=inference.slo_met / inference.requests if inference and inference.requests else None)
-    return DealModel(inputs, scenario.contract, scenario.fleet, scenario.cost, scenario.ground_dc).deal()
+    return DealModel(inputs, scenario.contract, fleet_settings(scenario, ships), scenario.cost,
+                     scenario.ground_dc).deal()
 
 
 def tokens_per_gpu_hour(workload: WorkloadResult | None) -> float | None:
