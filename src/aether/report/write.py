@@ -236,13 +236,15 @@ def write_outputs(results, out_dir: Path, executor: Executor | None = None) -> d
     the CLI passes the staging folder of aether.files.output_folder.
 
     With an executor (e.g. the run's process pool), the figures draw on its workers while
-    the metrics and time series are written here.
+    the metrics, time series and scene are written here.
     """
     figures = DrawnFigures(figure_jobs(results), executor)
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = results.metrics()
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     write_timeseries(results, out_dir / "timeseries")
+    write_scene(results, out_dir / "scene.czml")  # here, while the workers draw the figures
+    write_globe(out_dir)
     sections = [orbit_section(results, metrics, figures.pngs("orbit")),
                 ship_section(results, metrics, figures.pngs("ship")),
                 network_section(results, metrics, figures.pngs("network"))]
@@ -253,6 +255,4 @@ def write_outputs(results, out_dir: Path, executor: Executor | None = None) -> d
     if results.deal is not None:
         sections.append(deal_section(results, metrics, figures.pngs("deal")))
     (out_dir / "report.html").write_text(report_html(results, metrics, sections))
-    write_scene(results, out_dir / "scene.czml")
-    write_globe(out_dir)
     return metrics
