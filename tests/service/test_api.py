@@ -182,3 +182,14 @@ def test_fleet_reports_every_ship_at_the_twins_now(client, make_tenant):
     assert ship["gpus"] == 10_000 and ship["gpus_busy"] == 512
     assert ship["gpus_free"] == ship["gpus"] - ship["gpus_busy"] - ship["gpus_failed"]
     assert 600 < ship["height_km"] < 700 and ship["pflops"] == pytest.approx(10_000 * 2.25, rel=1e-9)
+
+
+def test_the_dashboard_answers_only_where_the_api_does_not(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert client.get("/jobs.js").headers["content-type"].startswith("text/javascript")
+    # The API keeps its own answers: a wrong method is its 405, an unknown path its 404.
+    assert client.put("/v1/fleet").status_code == 405
+    unknown = client.get("/v1/nothing")
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
+    assert client.get("/not-a-file").status_code == 404

@@ -3,10 +3,7 @@ middle of a stream of submits and started again. Every job that got a 201 is the
 exactly once (retries with the same Idempotency-Key make no duplicates), no job appears
 that was never sent, and jobs that were running resume from their last checkpoint."""
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -14,24 +11,9 @@ import httpx
 import yaml
 
 from tests.conftest import small_scenario
-from tests.service.conftest import ADMIN, ADMIN_KEY, PEPPER, TRAINING, bearer
+from tests.service.conftest import ADMIN, TRAINING, bearer
 from tests.service.postgres import free_port
-
-
-def _start(scenario, data, db_url, port) -> subprocess.Popen:
-    env = {**os.environ, "AETHER_ADMIN_KEY": ADMIN_KEY, "AETHER_PEPPER": PEPPER}
-    server = subprocess.Popen([sys.executable, "-m", "aether", "serve", str(scenario), "--port", str(port),
-                               "--speed", "0", "--data-dir", str(data), "--db", db_url],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-        assert server.poll() is None, server.stderr.read().decode()
-    raise AssertionError("the server did not start")
+from tests.service.server import start_server
 
 
 def test_sigkill_mid_stream_loses_no_acknowledged_job_and_duplicates_none(tmp_path, db_url):
@@ -39,7 +21,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_job_and_duplicates_none(tmp_pa
     scenario.write_text(yaml.safe_dump(small_scenario()))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = _start(scenario, tmp_path / "serve", db_url, port)
+    server = start_server(scenario, tmp_path / "serve", db_url, port)
     try:
         tenant = httpx.post(f"{url}/v1/admin/tenants", json={"name": "a", "requests_per_s": 1e5, "burst": 100_000,
                                                              "max_concurrent_gpus": 100_000}, headers=ADMIN).json()
@@ -75,7 +57,7 @@ def test_sigkill_mid_stream_loses_no_acknowledged_job_and_duplicates_none(tmp_pa
         streamer.join()
         assert 40 <= len(acknowledged) < 400
 
-        server = _start(scenario, tmp_path / "serve", db_url, port)
+        server = start_server(scenario, tmp_path / "serve", db_url, port)
         # The client retries what it sent without an answer, with the same key.
         for name in sent[len(acknowledged):]:
             retry = httpx.post(f"{url}/v1/jobs", json={**TRAINING, "name": name}, headers={**headers,

@@ -8,7 +8,6 @@ it on the Earth. The screenshot is kept with the test's files (tmp_path).
 """
 
 import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,11 +20,7 @@ from aether.scenario import load_scenario
 from aether.simulate import simulate
 from aether.web import serve_folder, write_globe
 from tests.conftest import small_scenario
-
-CHROMIUM = Path("/usr/bin/chromium")
-# WebGL without a GPU: SwiftShader through ANGLE.
-FLAGS = ["--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"]
-TIMEOUT_MS = 60_000
+from tests.web.chromium import TIMEOUT_MS, chromium_page, globe_std, wait_for_globe
 
 
 @pytest.fixture(scope="module")
@@ -40,32 +35,14 @@ def run_folder(tmp_path_factory):
 
 
 def test_the_globe_in_chromium(run_folder, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure_chromium.sh)")
-    from PIL import Image
-    from playwright.sync_api import sync_playwright
-
     folder, results, summary = run_folder
     server = serve_folder(folder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}/"
-    requests, problems = [], []
-
-    def route(r):
-        requests.append(r.request.url)
-        r.continue_() if r.request.url.startswith(origin) else r.abort()
-
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            context = browser.new_context(viewport={"width": 1000, "height": 640})
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
+        with chromium_page(origin) as (page, requests, problems):
             page.goto(origin + "globe.html?animate=0")
-            page.wait_for_function("window.aether && window.aether.ready", timeout=TIMEOUT_MS)
-            page.wait_for_function("window.aether.state.viewer.scene.globe.tilesLoaded", timeout=TIMEOUT_MS)
+            wait_for_globe(page)
 
             counts = page.evaluate("window.aether.counts()")
             assert counts == {"entities": summary["entities"], "roles": summary["roles"]}
@@ -93,7 +70,6 @@ def test_the_globe_in_chromium(run_folder, tmp_path):
 
             shot = tmp_path / "globe.png"
             page.screenshot(path=str(shot))
-            browser.close()
     finally:
         server.shutdown()
         server.server_close()
@@ -101,5 +77,4 @@ def test_the_globe_in_chromium(run_folder, tmp_path):
     assert not problems, problems
     outside = [u for u in requests if not u.startswith(origin)]
     assert not outside and len(requests) > 20, outside
-    globe = np.asarray(Image.open(shot).convert("L"), float)[:560, :660]  # the globe's part of the page
-    assert globe.std() > 20  # drawn, not one flat colour
+    assert globe_std(shot) > 20  # drawn, not one flat colour

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from aether.service import keys, policy
 from aether.service.core import Service, decode_cursor, encode_cursor
+from aether.service.dashboard import Scene, mount_dashboard
 from aether.service.models import ApiKey, Job, JobEvent, Tenant
 from aether.service.problems import ApiError, BodyLimit, document, install
 from aether.service.scheduler import ACTIVE, FINISHED
@@ -47,7 +48,9 @@ def _iso(epoch_s: float | None) -> str | None:
     return None if epoch_s is None else datetime.fromtimestamp(epoch_s, UTC).isoformat().replace("+00:00", "Z")
 
 
-def create_app(service: Service) -> FastAPI:
+def create_app(service: Service, dashboard: bool = True) -> FastAPI:
+    """The API on the service; with dashboard, the globe page at "/" (see dashboard.py)."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         service.start_clock()
@@ -353,4 +356,6 @@ def create_app(service: Service) -> FastAPI:
         service.step(body.seconds)
         return clock_out()
 
+    if dashboard:
+        mount_dashboard(app, Scene(service.config.scenario, service.config.data_dir))
     return app

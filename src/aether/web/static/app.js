@@ -11,9 +11,12 @@ const SERIES = [
   ["temperature_c", "radiator temperature", (v) => `${v.toFixed(1)} °C`],
   ["pflops", "delivered compute", (v) => `${v.toFixed(0)} PFLOPS`],
 ];
+// The same quantities in GET /v1/fleet (the twin's now, when the page is served by aether serve).
+const FLEET_FIELDS = { solar_w: "solar_w", load_w: "load_w", soc: "soc", temperature_c: "radiator_temperature_c",
+  pflops: "pflops" };
 const CHART_POINTS = 240;
 const params = new URLSearchParams(window.location.search);
-const state = { viewer: null, source: null, ship: null, city: null, lastPanel: 0 };
+const state = { viewer: null, source: null, ship: null, city: null, lastPanel: 0, fleet: null };
 window.aether = { ready: false, state };
 
 function el(id) { return document.getElementById(id); }
@@ -109,13 +112,22 @@ function drawChart(canvas, fraction) {
   g.stroke();
 }
 
+// The twin's values for the ship when the clock stands at the twin's now, else undefined.
+function twinShip(ship, time) {
+  const fleet = state.fleet;
+  if (!fleet || !Cesium.JulianDate.equals(time, fleet.time)) return undefined;
+  return fleet.ships.get(ship.name);
+}
+
 function updateShip(time) {
   const ship = state.ship;
   if (!ship) return;
+  const twin = twinShip(ship, time);
   const rows = SERIES.map(([key, label, shown]) => {
     const row = document.createElement("tr");
     row.dataset.series = key;
-    const value = ship.properties[key].getValue(time);
+    const value = twin ? twin[FLEET_FIELDS[key]] : ship.properties[key].getValue(time);
+    row.dataset.source = twin ? "fleet" : "scene";
     row.dataset.value = String(value);
     const a = document.createElement("td"), b = document.createElement("td");
     a.textContent = label;
@@ -123,12 +135,30 @@ function updateShip(time) {
     row.append(a, b);
     return row;
   });
+  if (twin) {
+    const row = document.createElement("tr");
+    row.dataset.series = "gpus";
+    row.innerHTML = "<td>GPUs busy / free / failed</td><td></td>";
+    row.lastChild.textContent = `${twin.gpus_busy} / ${twin.gpus_free} / ${twin.gpus_failed}`;
+    rows.push(row);
+  }
   el("ship-now").replaceChildren(...rows);
-  el("ship-light").textContent = `${Cesium.JulianDate.toIso8601(time, 0)}: ${ship.properties.sunlight.getValue(time)}`;
+  const light = twin ? (twin.sunlit > 0.5 ? "sunlit" : "eclipse") : ship.properties.sunlight.getValue(time);
+  el("ship-light").textContent = `${Cesium.JulianDate.toIso8601(time, 0)}: ${light}${twin ? " (the twin's now)" : ""}`;
   const clock = state.viewer.clock;
   const fraction = Cesium.JulianDate.secondsDifference(time, clock.startTime)
     / Cesium.JulianDate.secondsDifference(clock.stopTime, clock.startTime);
   for (const canvas of el("ship-charts").querySelectorAll("canvas")) drawChart(canvas, fraction);
+}
+
+// The fleet from the service: the globe's clock goes to the twin's now (and stays there
+// until the next poll, so the panel shows what GET /v1/fleet said).
+function onFleet(fleet) {
+  const time = Cesium.JulianDate.fromIso8601(fleet.utc);
+  state.fleet = { time, ships: new Map(fleet.ships.map((s) => [s.name, s])) };
+  state.viewer.clock.shouldAnimate = false;
+  state.viewer.clock.currentTime = time;
+  updateShip(time);
 }
 
 // --- Network panel ----------------------------------------------------------------------
@@ -214,7 +244,7 @@ async function start() {
   el("title").textContent = `Aether: ${source.name}`;
   legend(source);
   initNetwork(source);
-  initJobs(viewer, source, el("jobs-panel"));
+  initJobs(viewer, source, el("jobs-panel"), onFleet);
   const ships = source.entities.values.filter((e) => role(e) === "compute");
   if (ships.length) {
     const where = Cesium.Cartographic.fromCartesian(ships[0].position.getValue(viewer.clock.currentTime));

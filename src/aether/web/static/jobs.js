@@ -1,10 +1,16 @@
 // The jobs panel: a tenant's jobs from the control plane (`aether serve`, GET /v1/jobs with
 // the API key typed here; the key stays in this page's memory), their states and the ship
-// each runs on, with those ships marked on the globe. Kept apart from the globe: the page
-// works without the service, and this panel then says so.
+// each runs on, with those ships marked on the globe. With the jobs it reads GET /v1/fleet
+// and hands it to onFleet (the globe then follows the twin's clock). Kept apart from the
+// globe: the page works without the service, and this panel then says so.
 const POLL_MS = 5000;
 
-export function initJobs(viewer, source, panel) {
+async function getJson(path, key) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${key}` } });
+  return { response, body: response.ok ? await response.json() : null };
+}
+
+export function initJobs(viewer, source, panel, onFleet) {
   const title = document.createElement("h2");
   title.textContent = "Jobs";
   const key = document.createElement("input");
@@ -29,18 +35,21 @@ export function initJobs(viewer, source, panel) {
   let timer = null;
 
   async function refresh() {
-    let response;
+    const secret = key.value.trim();
+    let jobs, fleet;
     try {
-      response = await fetch("/v1/jobs?limit=100", { headers: { Authorization: `Bearer ${key.value.trim()}` } });
+      jobs = await getJson("/v1/jobs?limit=100", secret);
+      fleet = jobs.response.ok ? await getJson("/v1/fleet", secret) : null;
     } catch (error) {
       note.textContent = `no answer from the service (${error})`;
       return;
     }
+    const { response } = jobs;
     if (response.status === 404) { note.textContent = "No jobs here: start aether serve to see them."; return; }
     if (response.status === 401) { note.textContent = "That key is not valid."; return; }
     if (!response.ok) { note.textContent = `The service answered ${response.status}.`; return; }
-    const page = await response.json();
-    show(page.items || []);
+    show(jobs.body.items || []);
+    if (fleet && fleet.body) onFleet(fleet.body);
   }
 
   function show(jobs) {
