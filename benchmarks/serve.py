@@ -7,7 +7,7 @@
    requests' plain work, one SQLAlchemy insert or select per request with no HTTP, is the
    baseline of the ratio.
 2. `place` puts 10,000 queued jobs on a 100-ship fleet (target: under 2 s), against the
-   same best-fit rule in a plain Python loop.
+   same best-fit rule in a plain Python loop that scans every ship for every job.
 
     .venv/bin/python benchmarks/serve.py
 """
@@ -33,6 +33,7 @@ from tests.conftest import small_scenario  # noqa: E402
 from tests.service.postgres import free_port, pg_bin, throwaway_postgres  # noqa: E402
 
 CLIENTS, REQUESTS = 50, 5_000
+REPEATS = 5
 MIX = [("submit", 0.2), ("list", 0.3), ("show", 0.3), ("fleet", 0.2)]
 ADMIN_KEY = "aeadmin_" + "b" * 43
 JOB = {"kind": "fine_tuning", "gpu_hours": 8, "gpus": 8, "deadline_h": 48}
@@ -119,8 +120,10 @@ def load_test(label: str, db_url: str) -> None:
 
 
 def place_loop(need, order, free, room, tenant) -> list[int]:
-    """The same best fit in plain Python: the baseline."""
+    """The same best fit in plain Python, scanning every ship per job and stopping when no
+    job fits any more, as place() does: the baseline."""
     ship = [-1] * len(need)
+    smallest = min(need)
     for j in order:
         n = need[j]
         if n > room[tenant[j]]:
@@ -133,6 +136,8 @@ def place_loop(need, order, free, room, tenant) -> list[int]:
             free[best] -= n
             room[tenant[j]] -= n
             ship[j] = best
+            if max(free) < smallest:
+                break
     return ship
 
 
@@ -145,16 +150,20 @@ def scheduler_benchmark() -> None:
     free0 = np.full(ships, 10_000, np.int64)
     room0 = np.full(20, 10**9, np.int64)
     allowed = np.ones((1, ships), bool)
-    started = time.perf_counter()
-    ship = place(need, np.zeros(jobs, np.int64), tenant, order, allowed, free0.copy(), room0.copy())
-    vector_s = time.perf_counter() - started
-    started = time.perf_counter()
-    baseline = place_loop(need.tolist(), order.tolist(), free0.tolist(), room0.tolist(), tenant.tolist())
-    loop_s = time.perf_counter() - started
+    vector_s, loop_s = [], []  # best of REPEATS: the machine is shared
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        ship = place(need, np.zeros(jobs, np.int64), tenant, order, allowed, free0.copy(), room0.copy())
+        vector_s.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        baseline = place_loop(need.tolist(), order.tolist(), free0.tolist(), room0.tolist(), tenant.tolist())
+        loop_s.append(time.perf_counter() - started)
+    vector_s, loop_s = min(vector_s), min(loop_s)
     assert ship.tolist() == baseline, "the plain loop and place() disagree"
     print(f"scheduler: {jobs:,} queued jobs on {ships} ships ({(ship >= 0).sum():,} placed, "
-          f"{need[ship >= 0].sum():,} of {free0.sum():,} GPUs) in {vector_s:.3f} s (target < 2 s); "
-          f"plain Python loop {loop_s:.3f} s; ratio {loop_s / vector_s:.1f}x")
+          f"{need[ship >= 0].sum():,} of {free0.sum():,} GPUs) in {vector_s * 1e3:.1f} ms (target < 2 s; "
+          f"ships sorted by free GPUs, bisection per job); plain Python scan of every ship "
+          f"{loop_s * 1e3:.1f} ms; ratio {loop_s / vector_s:.1f}x (best of {REPEATS})")
 
 
 if __name__ == "__main__":
