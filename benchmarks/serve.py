@@ -2,10 +2,13 @@
 
 1. A server process on loopback (SQLite, then a throw-away PostgreSQL) takes 5,000
    requests from 50 concurrent clients: a mix of submits (20 %), lists (30 %), shows (30 %)
-   and fleet reads (20 %). Prints p50/p99 latency per kind and the errors (targets on a
-   2-core machine: no errors, p99 under 100 ms for reads and 250 ms for submits). The same
-   requests' plain work, one SQLAlchemy insert or select per request with no HTTP, is the
-   baseline of the ratio.
+   and fleet reads (20 %). Twice: with each client sending its next request as soon as the
+   last is answered (the server's capacity; latency is then mostly queueing, 50 clients /
+   throughput), and paced so that the 50 together offer PACED_PER_S (latency at a stated
+   load). Prints p50/p99 latency per kind, the errors (targets on a 2-core machine: no
+   errors, p99 under 100 ms for reads and 250 ms for submits), the server's CPU per
+   request and the load average. The baseline of the ratio: the plain work of a show, one
+   SQLAlchemy ORM select of a job in a fresh session, no HTTP.
 2. `place` puts 10,000 queued jobs on a 100-ship fleet (target: under 2 s), against the
    same best-fit rule in a plain Python loop that scans every ship for every job.
 
@@ -13,6 +16,7 @@
 """
 
 import asyncio
+import json
 import os
 import random
 import subprocess
@@ -28,11 +32,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select  # noqa: E402
+
 from aether.service import place  # noqa: E402
+from aether.service.models import Job  # noqa: E402
+from aether.service.store import make_engine, session_factory  # noqa: E402
 from tests.conftest import small_scenario  # noqa: E402
 from tests.service.postgres import free_port, pg_bin, throwaway_postgres  # noqa: E402
 
 CLIENTS, REQUESTS = 50, 5_000
+PACED_PER_S = 300.0  # six requests a second from each client: about half the capacity measured on SQLite
 REPEATS = 5
 MIX = [("submit", 0.2), ("list", 0.3), ("show", 0.3), ("fleet", 0.2)]
 ADMIN_KEY = "aeadmin_" + "b" * 43
@@ -55,41 +64,97 @@ def _start(folder: Path, db_url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-async def _load(url: str, key: str, seed_ids: list[str]) -> dict[str, list[float]]:
+class _Connection:
+    """One keep-alive HTTP/1.1 connection, written and read by hand: httpx's async client
+    spent more CPU a request (2.7 ms) than the server (1.7 ms), so on two shared cores the
+    clients, not the server, set the latencies measured."""
+
+    def __init__(self, port: int, key: str):
+        self.port, self.auth = port, f"Authorization: Bearer {key}\r\n"
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes = b"", headers: str = "") -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        kind = "Content-Type: application/json\r\n" if body else ""
+        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.auth}{kind}{headers}"
+                          f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def _load(port: int, key: str, seed_ids: list[str], rate_per_s: float | None) -> dict[str, list[float]]:
+    """REQUESTS from CLIENTS connections, each sending its next request when the last is
+    answered (rate_per_s None: the server's capacity), or paced so that all together offer
+    rate_per_s (each client's requests evenly spaced, started at a random phase)."""
     rng = random.Random(0)
     kinds = rng.choices([k for k, _ in MIX], [w for _, w in MIX], k=REQUESTS)
     latencies: dict[str, list[float]] = {k: [] for k, _ in MIX}
     errors: list[str] = []
     queue = iter(enumerate(kinds))
+    body = json.dumps(JOB).encode()
 
-    async def worker(client: httpx.AsyncClient):
+    async def worker(connection: _Connection, phase: float):
+        interval = None if rate_per_s is None else CLIENTS / rate_per_s
+        due = time.perf_counter() + (0.0 if interval is None else phase * interval)
         for i, kind in queue:
+            if interval is not None:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                due += interval
             started = time.perf_counter()
             try:
                 if kind == "submit":
-                    r = await client.post("/v1/jobs", json=JOB, headers={"Idempotency-Key": f"bench-{i}"})
+                    status = await connection.request("POST", "/v1/jobs", body, f"Idempotency-Key: bench-{i}\r\n")
                 elif kind == "list":
-                    r = await client.get("/v1/jobs", params={"limit": 20})
+                    status = await connection.request("GET", "/v1/jobs?limit=20")
                 elif kind == "show":
-                    r = await client.get(f"/v1/jobs/{seed_ids[i % len(seed_ids)]}")
+                    status = await connection.request("GET", f"/v1/jobs/{seed_ids[i % len(seed_ids)]}")
                 else:
-                    r = await client.get("/v1/fleet")
-                ok = r.status_code < 400
-            except httpx.HTTPError as error:
-                ok, r = False, error
+                    status = await connection.request("GET", "/v1/fleet")
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+                status = repr(error)
             latencies[kind].append(time.perf_counter() - started)
-            if not ok:
-                errors.append(f"{kind}: {getattr(r, 'status_code', r)}")
+            if not isinstance(status, int) or status >= 400:
+                errors.append(f"{kind}: {status}")
 
-    limits = httpx.Limits(max_connections=CLIENTS)
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30,
-                                 limits=limits) as client:
-        await asyncio.gather(*[worker(client) for _ in range(CLIENTS)])
+    connections = [_Connection(port, key) for _ in range(CLIENTS)]
+    try:
+        await asyncio.gather(*[worker(c, rng.random()) for c in connections])
+    finally:
+        for c in connections:
+            c.close()
     latencies["errors"] = errors
     return latencies
 
 
-def load_test(label: str, db_url: str) -> None:
+def _plain_show_s(db_url: str, ids: list[str], n: int = 2_000) -> float:
+    """Seconds for one job's row through SQLAlchemy's ORM in a fresh session, no HTTP."""
+    engine = make_engine(db_url)
+    sessions = session_factory(engine)
+    started = time.perf_counter()
+    for i in range(n):
+        with sessions() as session:
+            session.scalars(select(Job).where(Job.id == ids[i % len(ids)])).first()
+    took = (time.perf_counter() - started) / n
+    engine.dispose()
+    return took
+
+
+def _cpu_s(pid: int) -> float:
+    """A process's CPU seconds (user + system) from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_test(label: str, db_url: str, rate_per_s: float | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
@@ -102,15 +167,21 @@ def load_test(label: str, db_url: str) -> None:
             key = httpx.post(f"{url}/v1/admin/tenants/{tenant['id']}/keys", json={}, headers=admin).json()["key"]
             ids = [httpx.post(f"{url}/v1/jobs", json=JOB, headers={"Authorization": f"Bearer {key}"}).json()["id"]
                    for _ in range(20)]
-            started = time.perf_counter()
-            result = asyncio.run(_load(url, key, ids))
+            started, server_cpu, own_cpu = time.perf_counter(), _cpu_s(server.pid), time.process_time()
+            result = asyncio.run(_load(port, key, ids, rate_per_s))
             wall = time.perf_counter() - started
+            server_cpu, own_cpu = _cpu_s(server.pid) - server_cpu, time.process_time() - own_cpu
         finally:
             server.kill()
             server.wait()
+        plain_s = _plain_show_s(db_url, ids)
     errors = result.pop("errors")
-    print(f"{label}: {REQUESTS} requests from {CLIENTS} clients in {wall:.1f} s ({REQUESTS / wall:.0f}/s), "
-          f"errors {len(errors)}{' ' + str(errors[:3]) if errors else ''}")
+    offered = "as fast as answered" if rate_per_s is None else f"paced to {rate_per_s:g}/s in all"
+    print(f"{label} ({offered}): {REQUESTS} requests from {CLIENTS} clients in {wall:.1f} s ({REQUESTS / wall:.0f}/s), "
+          f"errors {len(errors)}{' ' + str(errors[:3]) if errors else ''}; CPU: server "
+          f"{server_cpu / REQUESTS * 1e3:.2f} ms a request, these clients {own_cpu / REQUESTS * 1e3:.2f} ms; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; a plain ORM select of a job "
+          f"{plain_s * 1e3:.2f} ms, ratio {server_cpu / REQUESTS / plain_s:.1f}x")
     for kind, values in result.items():
         ms = np.array(values) * 1e3
         target = 250 if kind == "submit" else 100
@@ -168,9 +239,11 @@ def scheduler_benchmark() -> None:
 
 if __name__ == "__main__":
     scheduler_benchmark()
-    load_test("SQLite", f"sqlite:///{tempfile.mkdtemp()}/bench.db")
+    for rate in (None, PACED_PER_S):
+        load_test("SQLite", f"sqlite:///{tempfile.mkdtemp()}/bench.db", rate)
     if pg_bin() is None:
         print("PostgreSQL: not installed (scripts/ensure-postgresql.sh); skipped")
     else:
         with throwaway_postgres() as database:
-            load_test("PostgreSQL", database())
+            for rate in (None, PACED_PER_S):
+                load_test("PostgreSQL", database(), rate)

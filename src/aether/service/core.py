@@ -28,6 +28,20 @@ from aether.service.twin import DEFAULT_HORIZON_S, Twin
 log = logging.getLogger("aether.service")
 DEFAULT_DATA_DIR = Path("aether-serve")
 BODY_LIMIT_BYTES = 64 * 1024
+# How long a tenant key's row (digest, revocation, expiry, tenant) is trusted from memory
+# before it is read again; revoking through this service forgets it at once.
+KEY_CACHE_S = 5.0
+
+
+@dataclass(frozen=True)
+class KnownKey:
+    """A tenant key as read from the store, kept in memory for KEY_CACHE_S."""
+
+    digest: str
+    tenant: Tenant  # detached: its quota columns are read, never written through it
+    revoked: bool
+    expires_at: float | None
+    read_at: float
 
 
 @dataclass(frozen=True)
@@ -86,10 +100,13 @@ class Service:
         self.scheduler = Scheduler(self.twin, config.scenario.run.seed, config.tick_s)
         self.limiter = RateLimiter()
         self.clock_lock = threading.Lock()
+        self._keys: dict[str, KnownKey] = {}
         self._stop = threading.Event()
         self._clock_thread: threading.Thread | None = None
         with self.sessions.begin() as session:
             self.admin_key = self._admin_key(session)
+            self.admin_prefix = self._state(session, "admin_prefix")
+            self._admin_digest = self._state(session, "admin_digest") or ""
             self.t_s = float(self._state(session, "clock_t_s") or 0.0)
             self._resume(session)
 
@@ -136,26 +153,49 @@ class Service:
                                          "from_checkpoint": job.checkpoint_work / job.work_total}))
 
     # -- auth
-    def principal(self, session: Session, authorization: str | None) -> Tenant | None:
-        """The tenant of a tenant key, None for the admin key; raises PermissionError (401)."""
+    def principal(self, authorization: str | None) -> Tenant | None:
+        """The tenant of a tenant key, None for the admin key; raises PermissionError (401).
+        Keys are checked from memory (KEY_CACHE_S); the store is read only on a miss."""
         if not authorization or not authorization.startswith("Bearer "):
             raise PermissionError("send Authorization: Bearer <key>")
         parts = keys.split_key(authorization.removeprefix("Bearer ").strip())
         if parts is None:
             raise PermissionError("the key is not of the form <prefix>_<secret>")
         prefix, secret = parts
-        if prefix == self._state(session, "admin_prefix"):
-            if keys.matches(self.pepper, secret, self._state(session, "admin_digest") or ""):
+        if prefix == self.admin_prefix:
+            if keys.matches(self.pepper, secret, self._admin_digest):
                 return None
             raise PermissionError("unknown key")
-        key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-        if key is None or not keys.matches(self.pepper, secret, key.digest):
+        now = time.time()
+        known = self._keys.get(prefix)
+        if known is None or now - known.read_at > KEY_CACHE_S:
+            known = self._read_key(prefix, now)
+        if known is None or not keys.matches(self.pepper, secret, known.digest):
             raise PermissionError("unknown key")
-        if key.revoked_at is not None:
+        if known.revoked:
             raise PermissionError("the key was revoked")
-        if key.expires_at is not None and key.expires_at <= time.time():
+        if known.expires_at is not None and known.expires_at <= now:
             raise PermissionError("the key has expired")
-        return session.get(Tenant, key.tenant_seq)
+        return known.tenant
+
+    def known_key(self, prefix: str) -> KnownKey | None:
+        """The key's row from memory when it is fresh, else None (the caller reads the store)."""
+        known = self._keys.get(prefix)
+        return known if known is not None and time.time() - known.read_at <= KEY_CACHE_S else None
+
+    def _read_key(self, prefix: str, now: float) -> KnownKey | None:
+        with self.sessions() as session:
+            key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+            if key is None:
+                return None
+            known = KnownKey(key.digest, session.get(Tenant, key.tenant_seq), key.revoked_at is not None,
+                             key.expires_at, now)
+        self._keys[prefix] = known
+        return known
+
+    def forget_key(self, prefix: str) -> None:
+        """Drop a key from memory (after it was revoked), so the next request reads the store."""
+        self._keys.pop(prefix, None)
 
     # -- the clock
     def step(self, seconds: float) -> float:
