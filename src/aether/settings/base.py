@@ -50,6 +50,15 @@ def bounded(lo: float, hi: float, unit: str = "", *, lo_open: bool = False, hi_o
     return AfterValidator(check)
 
 
+def unique_names(items: list, what: str) -> list:
+    """The items, refused when two share a name (`what` names them in the message)."""
+    names = [item.name for item in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"{what} names must be unique; repeated: {', '.join(repeated)}")
+    return items
+
+
 def _text(value: str, *, empty: bool) -> str:
     allowed = f"{'0' if empty else '1'} to {NAME_MAX_CHARS} printable characters"
     if not value and not empty:

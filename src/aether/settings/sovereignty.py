@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator
 
 from aether.geo import GROUPS, expand, unknown_places
-from aether.settings.base import Identifier, SettingsModel
+from aether.settings.base import Identifier, SettingsModel, unique_names
 
 
 def _place(value: str) -> str:
@@ -63,8 +63,4 @@ class SovereigntySettings(SettingsModel):
     @field_validator("policies")
     @classmethod
     def _unique(cls, value):
-        names = [p.name for p in value]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"policy names must be unique; repeated: {', '.join(repeated)}")
-        return value
+        return unique_names(value, "policy")

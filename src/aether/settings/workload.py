@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from aether.settings.base import Identifier, Name, SettingsModel, bounded
+from aether.settings.base import Identifier, Name, SettingsModel, bounded, unique_names
 from aether.settings.hardware import AcceleratorName
 
 # Llama 3 405B pre-training: 419 unexpected interruptions in 54 days on 16,384 H100s
@@ -392,11 +392,7 @@ class WorkloadSettings(SettingsModel):
     @field_validator("training")
     @classmethod
     def _unique(cls, value):
-        names = [j.name for j in value]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"training job names must be unique; repeated: {', '.join(repeated)}")
-        return value
+        return unique_names(value, "training job")
 
 
 class InferQuery(SettingsModel):
