@@ -183,10 +183,11 @@ def test_validate_refuses_unknown_codes_with_close_matches(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith(f"{path}: sovereignty.policies[0].users[0]: unknown country or group 'EUU' "
-                               "(did you mean EU")
-    assert lines[1].startswith(f"{path}: sovereignty.policies[0].landing_countries[0]: unknown country or "
+    # Lines follow the model's fields: the constraint lists (shared with service jobs), then users.
+    assert lines[0].startswith(f"{path}: sovereignty.policies[0].landing_countries[0]: unknown country or "
                                "group 'DEU' (did you mean DE")
+    assert lines[1].startswith(f"{path}: sovereignty.policies[0].users[0]: unknown country or group 'EUU' "
+                               "(did you mean EU")
 
 
 def test_validate_refuses_a_policy_no_ship_could_meet(tmp_path):

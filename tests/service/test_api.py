@@ -108,7 +108,7 @@ def test_cancel_is_202_and_idempotent_delete_only_when_finished(client, make_ten
 @pytest.mark.parametrize(("body", "reason"), [
     ({**TRAINING, "gpus": 20_000}, "NO_COMPLIANT_CAPACITY"),
     ({**TRAINING, "sovereignty": {"compute_registries": ["LU"]}}, "NO_COMPLIANT_CAPACITY"),
-    ({**TRAINING, "sovereignty": {"landing_countries": ["NO"]}}, "NO_COMPLIANT_CAPACITY"),
+    ({**TRAINING, "sovereignty": {"landing_countries": ["EU"]}}, "NO_COMPLIANT_CAPACITY"),  # Svalbard is NO
     ({"kind": "fine_tuning", "gpu_hours": 1000, "gpus": 64, "deadline_h": 10}, "DEADLINE_UNREACHABLE"),
     ({"kind": "inference", "requests_per_day": {"Atlantis": 1e6}, "duration_h": 1}, "UNKNOWN_REGION"),
     ({"kind": "inference", "requests_per_day": {"Shanghai": 1e6}, "duration_h": 1, "slo": {"ttft_ms": 1}},

@@ -10,12 +10,12 @@ from aether.network.mesh import mesh_pairs
 from aether.network.routing import nearest_rtt_ms, route, rtt_ms
 from aether.network.scene import SceneLinks, scene_links
 from aether.network.sovereignty import PolicyResult, subsatellite_country
-from aether.network.stage import NetworkResult, RouteResult, route_samples, simulate_network
+from aether.network.stage import NetworkResult, PolicyAt, RouteResult, policy_at, route_samples, simulate_network
 from aether.network.topology import Snapshot, Topology, build_topology, iter_snapshots
 
 __all__ = [
-    "NetworkResult", "PolicyResult", "RouteResult", "SceneLinks", "Snapshot", "Topology", "backhaul_gbps",
+    "NetworkResult", "PolicyAt", "PolicyResult", "RouteResult", "SceneLinks", "Snapshot", "Topology", "backhaul_gbps",
     "bottleneck_gbps", "build_topology", "fibre_rtt_ms", "great_circle_km", "iter_snapshots", "load_data_centres",
-    "max_flow_gbps", "mesh_pairs", "nearest_rtt_ms", "route", "route_samples", "rtt_ms", "scene_links",
+    "max_flow_gbps", "mesh_pairs", "nearest_rtt_ms", "policy_at", "route", "route_samples", "rtt_ms", "scene_links",
     "simulate_network", "subsatellite_country", "transfer_time_s",
 ]

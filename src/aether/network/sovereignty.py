@@ -46,27 +46,30 @@ class PolicyPlan:
 
 def plan_policies(scenario, topology: Topology, site_country: list[str]) -> list[PolicyPlan]:
     """Each of the scenario's policies on this topology; site_country: users then gateways."""
-    countries = country_map()
+    users = topology.user_sites
+    covered = [users[np.isin(np.asarray(site_country, object)[users], list(expand(p.users)))]
+               for p in scenario.sovereignty.policies]
+    return [plan_policy(scenario, topology, site_country, p.name, p.constraints, c)
+            for p, c in zip(scenario.sovereignty.policies, covered, strict=True)]
+
+
+def plan_policy(scenario, topology: Topology, site_country: list[str], name: str,
+                sets: dict[str, frozenset[str]], covered: np.ndarray) -> PolicyPlan:
+    """One policy's constraint sets (Constraints.constraints) as node sets for the user sites `covered`."""
     registry = np.array([scenario.spacecraft[g].registry_country or NONE for g in topology.group_of], object)
     site_country = np.asarray(site_country, object)
-    users = topology.user_sites
-    plans = []
-    for policy in scenario.sovereignty.policies:
-        sets = policy.constraints
-        covered = users[np.isin(site_country[users], list(expand(policy.users)))]
-        ships = topology.compute
-        if sets["compute_registries"]:
-            ships = ships[np.isin(registry[ships], list(sets["compute_registries"]))]
-        landing = None
-        if sets["landing_countries"]:
-            gateways = topology.gateway_sites
-            landing = gateways[np.isin(site_country[gateways], list(sets["landing_countries"]))]
-        forbidden = countries.index_of(sorted(sets["forbid_transit_over"]))
-        relay = np.flatnonzero(np.isin(site_country, list(sets["forbid_ground_relay_countries"])))
-        fibre = sets["landing_countries"] or sets["compute_registries"]
-        plans.append(PolicyPlan(policy.name, covered, ships, landing, forbidden[forbidden >= 0], relay,
-                                tuple(sorted(fibre)) if fibre else None))
-    return plans
+    ships = topology.compute
+    if sets["compute_registries"]:
+        ships = ships[np.isin(registry[ships], list(sets["compute_registries"]))]
+    landing = None
+    if sets["landing_countries"]:
+        gateways = topology.gateway_sites
+        landing = gateways[np.isin(site_country[gateways], list(sets["landing_countries"]))]
+    forbidden = country_map().index_of(sorted(sets["forbid_transit_over"]))
+    relay = np.flatnonzero(np.isin(site_country, list(sets["forbid_ground_relay_countries"])))
+    fibre = sets["landing_countries"] or sets["compute_registries"]
+    return PolicyPlan(name, covered, ships, landing, forbidden[forbidden >= 0], relay,
+                      tuple(sorted(fibre)) if fibre else None)
 
 
 def subsatellite_country(sat_km: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ routes between two named endpoints step by step (`aether route`).
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 import numpy as np
@@ -22,6 +23,7 @@ from aether.network.sovereignty import (
     best_flows,
     flow_nodes,
     plan_policies,
+    plan_policy,
     route_policies,
     ship_trees,
     subsatellite_country,
@@ -362,3 +364,64 @@ def route_samples(scenario, src: str, dst: str | None, orbits=None, grid: TimeGr
     rows = [row for part in map_time_blocks(task, _blocks(grid), executor) for row in part]
     return RouteResult(src, dst or "", grid.seconds, [r[0] for r in rows], [r[1] for r in rows],
                        [r[2] for r in rows])
+
+
+@dataclass
+class PolicyAt:
+    """One policy at one instant for a set of user sites, per Compute Ship of the topology,
+    as the stage routes a scenario's policy: the flow goes up from each site to the ship and,
+    when the policy names landing countries, on to a gateway in one of them."""
+
+    ship_names: list[str]        # [ship] every Compute Ship
+    reach: np.ndarray            # [ship] registry allowed, not over a forbidden country, every flow routed
+    rtt_ms: np.ndarray           # [site, ship] round trip of each site's flow; inf: unreachable
+    gateway: list[str | None]    # [ship] the allowed gateway nearest over the kept links (None: none reachable)
+    sat_country: list[str]       # [ship] the country under each ship ("none" at sea)
+    crossed: dict                # ship -> countries under the satellites of its flows and its downlink path
+
+    def countries_crossed(self, ship: str) -> list[str]:
+        return self.crossed.get(ship, [])
+
+
+def policy_at(scenario, orbits, topology: Topology, when: datetime, sets: dict[str, frozenset[str]],
+              sites: list[str]) -> PolicyAt:
+    """Route a policy's flows from `sites` (user site names) at the instant `when` as the stage
+    routes a scenario's policies (forbidden nodes and hops dropped, Dijkstra on the rest)."""
+    from aether.geo import country_map
+    from aether.network.routing import path_nodes
+
+    grid = TimeGrid(when, scenario.run.step_s, 1)
+    positions = Propagated(orbits, grid)
+    index = {name: k for k, name in enumerate(topology.site_names[:topology.n_users])}
+    users = np.array([index[s] for s in sites], int)
+    plan = plan_policy(scenario, topology, topology.site_country, "job", sets, users)
+    snap = next(iter_snapshots(topology, positions, grid))
+    sat_country = subsatellite_country(snap.sat_km)
+    graph = snap.delay_graph(scenario.network.hop_delay_ms, allowed_edges(snap, topology, plan, sat_country))
+    dist, pred = ship_trees(graph, plan.ships, True)
+    landing = topology.gateway_sites if plan.landing is None else plan.landing
+    compute = topology.compute
+    rows = np.searchsorted(compute, plan.ships)
+    to_gateway = dist[:, topology.down_node(landing)] if landing.size else np.full((plan.ships.size, 1), np.inf)
+    nearest = np.argmin(to_gateway, axis=1)
+    down = to_gateway[np.arange(plan.ships.size), nearest]                 # [allowed ship] one way to a gateway
+    legs = down if plan.landing is not None else np.zeros(plan.ships.size)  # the flow lands only where named
+    rtt = np.full((users.size, compute.size), np.inf)
+    rtt[:, rows] = 2.0 * (dist[:, topology.down_node(users)] + legs[:, None]).T
+    reach = np.zeros(compute.size, bool)
+    reach[rows] = np.isfinite(legs) & ~np.isin(sat_country[plan.ships], plan.transit_forbidden)
+    reach &= np.isfinite(rtt).all(axis=0)
+    gateway: list[str | None] = [None] * compute.size
+    crossed: dict[str, list[str]] = {}
+    names = country_map().names
+    for k, ship in enumerate(plan.ships):
+        nodes = [n for u in users for n in path_nodes(pred[k], int(ship), int(topology.down_node(u)))] + [int(ship)]
+        if np.isfinite(down[k]):
+            g = int(landing[nearest[k]])
+            gateway[rows[k]] = topology.site_names[g]
+            nodes += path_nodes(pred[k], int(ship), int(topology.down_node(g)))
+        sats = np.array(sorted({n for n in nodes if n < topology.n_sats}), int)
+        under = sat_country[sats]
+        crossed[topology.sat_names[ship]] = sorted({str(c) for c in names(under[under >= 0])})
+    return PolicyAt([topology.sat_names[s] for s in compute], reach, rtt, gateway,
+                    [str(c) for c in names(sat_country[compute])], crossed)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from aether.network import great_circle_km
 from aether.service.models import Job, JobEvent, Tenant
-from aether.service.policy import FleetCountries, compliant
+from aether.service.policy import FleetCountries, PolicyRouter, compliant, constraints, why_not_now
 from aether.service.twin import Twin
 from aether.service.work import KINDS, PRECISIONS, FleetRates, work_rates
 
@@ -109,7 +109,10 @@ class Scheduler:
                  countries: FleetCountries | None = None):
         self.twin, self.seed, self.tick_s = twin, seed, tick_s
         self.rates = FleetRates.of(twin)
-        self.countries = countries or FleetCountries((None,) * twin.n_ships, (None,) * len(twin.gateway_names))
+        self.countries = countries or FleetCountries.of(twin)
+        self.router = PolicyRouter(twin)
+        self.routed: list[tuple[dict, tuple[str, ...]] | None] = []  # per policy row: routed each tick, or None
+        self.waiting: dict[int, str] = {}  # job seq -> why its policy cannot be met now (last said)
         self.ship_index = {name: k for k, name in enumerate(twin.ship_names)}
 
     def _load(self, session: Session, tenants: dict[int, int]) -> tuple[Jobs, np.ndarray, np.ndarray]:
@@ -117,11 +120,17 @@ class Scheduler:
         policies: dict[str, int] = {}
         policy_rows = []
         pid = []
+        self.routed = []
+        self.waiting = {r.seq: self.waiting[r.seq] for r in rows if r.seq in self.waiting}
         for row in rows:
-            key = repr(sorted((row.spec.get("sovereignty") or {}).items()))
+            sovereignty = row.spec.get("sovereignty")
+            # An inference job's policy is routed from its regions; other work has no users to route from.
+            sites = tuple(sorted(row.spec.get("requests_per_day", ()))) if constraints(sovereignty) else ()
+            key = repr((sorted((sovereignty or {}).items()), sites))
             if key not in policies:
                 policies[key] = len(policy_rows)
-                policy_rows.append(row.spec.get("sovereignty"))
+                policy_rows.append(sovereignty)
+                self.routed.append((sovereignty, sites) if constraints(sovereignty) else None)
             pid.append(policies[key])
         masks = [compliant(p, self.countries) for p in policy_rows] or [(np.ones(self.twin.n_ships, bool),
                                                                          np.ones(len(self.twin.gateway_names), bool))]
@@ -186,6 +195,8 @@ class Scheduler:
         capacity = twin.gpus - now.gpus_failed
         rng = np.random.default_rng([self.seed, int(round(t / self.tick_s))])
 
+        allowed, found = self._route(ship_ok & usable, usable, t)
+
         self._to(jobs, jobs.state == CANCELLING, CANCELLED, t, "state")
         jobs.ship[jobs.state == CANCELLED] = -1
 
@@ -195,6 +206,11 @@ class Scheduler:
             throttled = now.fraction[jobs.ship] < MIN_DELIVERED
             self._recover(jobs, down & throttled, t, "SHIP_THROTTLED")
             self._recover(jobs, down & ~throttled, t, "LINK_LOST")
+        running = jobs.state == RUNNING
+        unmet = running & ~allowed[jobs.policy, np.maximum(jobs.ship, 0)]
+        for j in np.flatnonzero(unmet):
+            self._recover(jobs, np.arange(len(jobs.rows)) == j, t, "POLICY_UNMET",
+                          why=self._why_not_now(int(jobs.policy[j]), found, usable))
         running = jobs.state == RUNNING
         failed = running & (rng.random(len(jobs.rows)) < -np.expm1(-jobs.failure_rate * dt))
         self._recover(jobs, failed, t, "GPU_FAILURE")
@@ -231,10 +247,37 @@ class Scheduler:
             jobs.rows[j].reason = reason
             self._event(jobs, int(j), t + dt, "state", reason=reason)
 
-        self._place(jobs, tenants, ship_ok & usable, gateway_ok, capacity, now, t + dt)
+        self._place(jobs, tenants, allowed, gateway_ok, capacity, now, t + dt, found, usable)
+
+    def _route(self, allowed: np.ndarray, usable: np.ndarray, t: float) -> tuple[np.ndarray, dict]:
+        """allowed [policy, ship] narrowed, for each routed policy, to the ships its flows reach
+        now on the links it keeps; and each routed policy's PolicyAt."""
+        found = {}
+        for p, routed in enumerate(self.routed):
+            if routed is not None and allowed[p].any():
+                found[p] = self.router.at(*routed, t)
+                allowed[p] &= found[p].reach
+        return allowed, found
+
+    def _why_not_now(self, p: int, found: dict, usable: np.ndarray) -> str:
+        policy, sites = self.routed[p]
+        return why_not_now(policy, found[p], usable, sites)
+
+    def _wait(self, jobs: Jobs, waiting: np.ndarray, allowed: np.ndarray, found: dict, usable: np.ndarray,
+              t: float) -> None:
+        """Jobs left waiting only because their policy cannot be met now say why, once per reason."""
+        for j in waiting:
+            p = int(jobs.policy[j])
+            if p not in found or allowed[p].any():
+                continue
+            why = self._why_not_now(p, found, usable)
+            if self.waiting.get(jobs.rows[j].seq) != why:
+                self.waiting[jobs.rows[j].seq] = why
+                jobs.rows[j].reason = "POLICY_UNMET"
+                self._event(jobs, int(j), t, "waiting", reason=why)
 
     def _place(self, jobs: Jobs, tenants: list[Tenant], allowed: np.ndarray, gateway_ok: np.ndarray,
-               capacity: np.ndarray, now, t: float) -> None:
+               capacity: np.ndarray, now, t: float, found: dict, usable: np.ndarray) -> None:
         running = jobs.state == RUNNING
         busy = np.bincount(jobs.ship[running], jobs.gpus[running], minlength=self.twin.n_ships)
         free = capacity - busy
@@ -248,11 +291,12 @@ class Scheduler:
         order = waiting[np.lexsort((jobs.seq[waiting], -jobs.priority[waiting]))]
         ship = place(jobs.gpus, jobs.policy, jobs.tenant, order, allowed, free, room)
         for j in order[ship[order] >= 0]:
-            self._start(jobs, j, int(ship[j]), gateway_ok, now, t)
-        self._preempt(jobs, order[ship[order] < 0], allowed, gateway_ok, free, room, now, t)
+            self._start(jobs, j, int(ship[j]), gateway_ok, now, t, found)
+        self._preempt(jobs, order[ship[order] < 0], allowed, gateway_ok, free, room, now, t, found)
+        self._wait(jobs, order[np.isin(jobs.state[order], (PENDING, RECOVERING))], allowed, found, usable, t)
 
     def _preempt(self, jobs: Jobs, unplaced: np.ndarray, allowed: np.ndarray, gateway_ok: np.ndarray,
-                 free: np.ndarray, room: np.ndarray, now, t: float) -> None:
+                 free: np.ndarray, room: np.ndarray, now, t: float, found: dict) -> None:
         """A waiting job displaces running jobs of lower priority on one ship when that makes room."""
         for j in unplaced[:MAX_PREEMPT_TRIES]:
             lower = (jobs.state == RUNNING) & (jobs.priority < jobs.priority[j])
@@ -277,12 +321,16 @@ class Scheduler:
                 room[jobs.tenant[v]] += jobs.gpus[v]
             free[s] -= jobs.gpus[j]
             room[jobs.tenant[j]] -= jobs.gpus[j]
-            self._start(jobs, j, s, gateway_ok, now, t)
+            self._start(jobs, j, s, gateway_ok, now, t, found)
 
-    def _start(self, jobs: Jobs, j: int, s: int, gateway_ok: np.ndarray, now, t: float) -> None:
+    def _start(self, jobs: Jobs, j: int, s: int, gateway_ok: np.ndarray, now, t: float, found: dict) -> None:
+        """Run job j on ship s; under a routed policy, landing where its flows were routed."""
         twin = self.twin
         gateway = None
-        if twin.gateway_names:
+        routed = found.get(int(jobs.policy[j]))
+        if routed is not None and routed.gateway[s] is not None:
+            gateway = routed.gateway[s]
+        elif twin.gateway_names:
             distance = great_circle_km(now.lat_deg[s], now.lon_deg[s], twin.gateway_lat_deg, twin.gateway_lon_deg)
             distance = np.where(gateway_ok[jobs.policy[j]], distance, np.inf)
             gateway = twin.gateway_names[int(np.argmin(distance))]
@@ -295,6 +343,15 @@ class Scheduler:
             detail["rtt_ms"] = {site: (None if not np.isfinite(v) else round(float(v), 2))
                                 for site, v in zip(twin.site_names, now.rtt_ms[:, s], strict=True)
                                 if site in spec["requests_per_day"]}
+        if routed is not None:
+            sites = self.routed[jobs.policy[j]][1]
+            detail.update(countries_crossed=routed.countries_crossed(twin.ship_names[s]),
+                          ship_over=routed.sat_country[s])
+            if sites:
+                detail["rtt_ms"] = {site: round(float(v), 2) for site, v in zip(sites, routed.rtt_ms[:, s],
+                                                                                 strict=True)}
+        jobs.rows[j].reason = None
+        self.waiting.pop(jobs.rows[j].seq, None)
         if not jobs.started[j]:
             jobs.started[j] = True
             jobs.rows[j].started_t_s = t

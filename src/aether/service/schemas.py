@@ -5,17 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from aether.service.policy import country_codes
+from aether.settings.sovereignty import Constraints
 from aether.settings.workload import served_models
 
 JobState = Literal["PENDING", "RUNNING", "RECOVERING", "CANCELLING", "SUCCEEDED", "FAILED", "CANCELLED"]
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")]
-
-
-def _country(code: str) -> str:
-    if code not in country_codes():
-        raise ValueError(f"{code!r} is no ISO 3166-1 alpha-2 country code (e.g. US, DE, JP)")
-    return code
 
 
 def _model(name: str) -> str:
@@ -24,26 +18,15 @@ def _model(name: str) -> str:
     return name
 
 
-Country = Annotated[str, Field(min_length=2, max_length=2, pattern="^[A-Z]{2}$"), AfterValidator(_country)]
-Countries = Annotated[list[Country], Field(min_length=1, max_length=250)]
-
-
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Sovereignty(Request):
-    """Data sovereignty: ISO 3166-1 alpha-2 countries (step 8 enforces routes)."""
-
-    compute_registries: Countries | None = None
-    landing_countries: Countries | None = None
-    forbid_transit_over: Countries | None = None
 
 
 class JobBase(Request):
     name: Name | None = None
     priority: Annotated[int, Field(ge=0, le=9, description="0 lowest, 9 highest; higher preempts lower")] = 5
-    sovereignty: Sovereignty | None = None
+    sovereignty: Annotated[Constraints | None, Field(
+        description="the scenario's policy lists: ISO 3166-1 alpha-2 codes or EU, EEA, EFTA, FIVE_EYES")] = None
 
 
 Gpus = Annotated[int, Field(ge=1, le=1_000_000)]

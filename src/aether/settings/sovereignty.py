@@ -37,12 +37,10 @@ CountryCode = Annotated[str, AfterValidator(_country)]
 Places = Annotated[list[Place], Field(max_length=300)]
 
 
-class Policy(SettingsModel):
-    """Where the data of the user sites in `users` may travel, land and be processed."""
+class Constraints(SettingsModel):
+    """Where data may travel, land and be processed: the lists a scenario policy and a
+    service job's `sovereignty` share (an empty list leaves that part free)."""
 
-    name: Identifier
-    # User sites whose country (from their coordinates, or given) is one of these.
-    users: Annotated[list[Place], Field(min_length=1, max_length=300)]
     landing_countries: Places = []
     compute_registries: Places = []
     forbid_transit_over: Places = []
@@ -55,6 +53,14 @@ class Policy(SettingsModel):
                 "compute_registries": expand(self.compute_registries),
                 "forbid_transit_over": expand(self.forbid_transit_over),
                 "forbid_ground_relay_countries": expand(self.forbid_ground_relay_countries)}
+
+
+class Policy(Constraints):
+    """Where the data of the user sites in `users` may travel, land and be processed."""
+
+    name: Identifier
+    # User sites whose country (from their coordinates, or given) is one of these.
+    users: Annotated[list[Place], Field(min_length=1, max_length=300)]
 
 
 class SovereigntySettings(SettingsModel):
