@@ -25,6 +25,7 @@ SHIPS = [
 ]
 RELAYS = {"name": "relays", "role": "relay", "orbit": {"kind": "walker_delta", "altitude_km": 550,
                                                        "inclination_deg": 53, "total": 24, "planes": 4, "phasing": 1}}
+PARIS = {"name": "Paris", "lat_deg": 48.8534, "lon_deg": 2.3488}  # GeoNames
 GATEWAYS = [{"name": "Weilheim", "lat_deg": 47.88, "lon_deg": 11.08},
             {"name": "Fairbanks", "lat_deg": 64.86, "lon_deg": -147.85},
             {"name": "Svalbard", "lat_deg": 78.23, "lon_deg": 15.39}]
@@ -32,7 +33,7 @@ GATEWAYS = [{"name": "Weilheim", "lat_deg": 47.88, "lon_deg": 11.08},
 
 def _scenario(ships, tmp_path_factory):
     raw = {**small_scenario(), "spacecraft": [*ships, RELAYS]}
-    raw["ground"] = {**raw["ground"], "gateways": GATEWAYS}
+    raw["ground"] = {"users": {"top_cities": 5, "sites": [PARIS]}, "gateways": GATEWAYS}
     return parse_scenario(raw, "policy", tmp_path_factory.mktemp("policy"))
 
 
@@ -214,3 +215,31 @@ def test_a_running_job_leaves_the_ship_when_it_passes_over_a_forbidden_country(l
     assert failure["t_s"] == t0 and failure["detail"]["reason"] == "POLICY_UNMET"
     assert f"aether-1 is over {country}" in failure["detail"]["why"]
     assert shown["state"] == "RECOVERING" and shown["ship"] is None
+
+
+def test_an_inference_job_runs_only_while_its_region_reaches_an_eu_ship_and_lands_in_the_eu(
+        two_ships, db_url, tmp_path, monkeypatch):
+    policy = {"compute_registries": ["EU"], "landing_countries": ["EU"]}
+    with _client(two_ships, db_url, tmp_path, monkeypatch) as client:
+        a = _tenant(client)
+        job = client.post("/v1/jobs", json={"kind": "inference", "requests_per_day": {"Paris": 1e6},
+                                            "duration_h": 1, "sovereignty": policy}, headers=a).json()["id"]
+        for _ in range(30):
+            _step(client)
+        events = _events(client, a, job)
+    paris = two_ships.site_names.index("Paris")
+    placed = [e for e in events if e["kind"] == "placement"]
+    assert placed, "the sparse test network lets Paris reach aether-1 and Weilheim at least once in 30 min"
+    for e in placed:
+        decided = e["t_s"] - TICK_S  # a tick decides on the twin at its start
+        free = float(two_ships.at(decided).rtt_ms[paris, 0])
+        # The policy's flow (Paris up, aether-1, down at Weilheim) is never shorter than the
+        # unconstrained round trip to aether-1 the network stage gives at the same instant.
+        assert e["detail"]["ship"] == "aether-1" and e["detail"]["gateway"] == "Weilheim"
+        assert np.isfinite(free) and e["detail"]["rtt_ms"]["Paris"] >= free
+    waiting = [e for e in events if e["kind"] == "waiting"]
+    assert waiting[0]["t_s"] < placed[0]["t_s"] and "no route from Paris" in waiting[0]["detail"]["reason"]
+    # When the route goes, the job leaves the ship and says why.
+    lost = [e for e in events if e["kind"] == "failure"]
+    assert lost and all(e["detail"]["reason"] == "POLICY_UNMET" and "no route from Paris" in e["detail"]["why"]
+                        for e in lost)
