@@ -85,7 +85,8 @@ def submit(
     duration_h: Annotated[float | None, typer.Option(help="hours to serve (inference)")] = None,
     replicas: Annotated[int | None, typer.Option(help="replicas (inference)")] = None,
     priority: Annotated[int | None, typer.Option(help="0 lowest to 9 highest")] = None,
-    registries: Annotated[str | None, typer.Option(help="allowed ships' registries, e.g. US,LU")] = None,
+    registries: Annotated[str | None, typer.Option(
+        help="allowed ships' registries: codes or groups, e.g. EU or US,LU")] = None,
     idempotency_key: Annotated[str | None, typer.Option(help="makes a retry return the same job")] = None,
     as_json: JsonFlag = False,
 ):
