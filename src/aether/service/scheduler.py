@@ -208,9 +208,9 @@ class Scheduler:
             self._recover(jobs, down & ~throttled, t, "LINK_LOST")
         running = jobs.state == RUNNING
         unmet = running & ~allowed[jobs.policy, np.maximum(jobs.ship, 0)]
-        for j in np.flatnonzero(unmet):
-            self._recover(jobs, np.arange(len(jobs.rows)) == j, t, "POLICY_UNMET",
-                          why=self._why_not_now(int(jobs.policy[j]), found, usable))
+        for p in np.unique(jobs.policy[unmet]):
+            self._recover(jobs, unmet & (jobs.policy == p), t, "POLICY_UNMET",
+                          why=self._why_not_now(int(p), found, usable))
         running = jobs.state == RUNNING
         failed = running & (rng.random(len(jobs.rows)) < -np.expm1(-jobs.failure_rate * dt))
         self._recover(jobs, failed, t, "GPU_FAILURE")
