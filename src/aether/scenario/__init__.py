@@ -2,6 +2,7 @@
 
 from aether.errors import ScenarioError
 from aether.scenario.load import (
+    error_message,
     load_scenario,
     parse_model,
     parse_scenario,
@@ -15,6 +16,7 @@ from aether.scenario.schema import Scenario
 __all__ = [
     "Scenario",
     "ScenarioError",
+    "error_message",
     "load_scenario",
     "parse_model",
     "parse_scenario",

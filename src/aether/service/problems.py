@@ -8,6 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from aether.scenario import error_message
+
 PROBLEM_CODES = {400: "Bad request", 401: "Missing, unknown, revoked or expired API key",
                  403: "The key may not do this, or a quota is spent", 404: "No such object for this key",
                  409: "The object's state does not allow this", 413: "Request body too large",
@@ -42,7 +44,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError):
-        lines = [f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in error.errors()]
+        # The same wording `aether validate` uses: what is wrong and what is allowed.
+        lines = [f"{_where(e.get('loc', ()))}: {error_message(e, 'request')}" for e in error.errors()]
         return problem(422, "; ".join(lines)[:2000])
 
     @app.exception_handler(Exception)
