@@ -57,10 +57,6 @@ def sample_grid(grid: TimeGrid, step_s: float, pad: int = 0) -> TimeGrid:
     return TimeGrid(grid.start - timedelta(seconds=pad * step), step, n + 2 * pad)
 
 
-def _rgba(colour):
-    return lambda _: {"rgba": colour}
-
-
 def _number(value: float):
     return int(value) if float(value).is_integer() else float(value)
 
