@@ -9,6 +9,7 @@ from aether.scenario.load import (
     preset_names,
     preset_summaries,
     read_scenario_data,
+    read_source,
     read_yaml,
 )
 from aether.scenario.schema import Scenario
@@ -23,5 +24,6 @@ __all__ = [
     "preset_names",
     "preset_summaries",
     "read_scenario_data",
+    "read_source",
     "read_yaml",
 ]

@@ -286,17 +286,25 @@ def read_scenario_data(source: str) -> tuple[object, str, Path]:
     """A YAML path's or a preset's parsed data, not yet validated, with the origin that names
     it in messages and the folder its relative file names resolve against (for tools that
     change a scenario before validating it, such as sweeps)."""
-    path = Path(source)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        text = read_text(path, source, MAX_SCENARIO_BYTES)
-        origin, base_dir = str(path), path.resolve().parent
-    elif source in preset_names():
-        text = resources.files(PRESETS_PACKAGE).joinpath(f"{source}.yaml").read_text()
-        origin, base_dir = f"preset {source}", Path(str(resources.files(PRESETS_PACKAGE)))
-    else:
+    found = read_source(source, PRESETS_PACKAGE, preset_names(), "preset")
+    if found is None:
         close = difflib.get_close_matches(source, preset_names(), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ScenarioError(
             [f"{source}: no such file or preset (presets: {', '.join(preset_names())}){hint}"]
         )
+    text, origin, base_dir = found
     return read_yaml(text, origin), origin, base_dir
+
+
+def read_source(source: str, package: str, names: list[str], kind: str) -> tuple[str, str, Path] | None:
+    """A YAML file's text, or a built-in one's (`names`, shipped in `package`), with the origin
+    that names it in messages and the folder its relative file names resolve against; None
+    when source is neither."""
+    path = Path(source)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return read_text(path, source, MAX_SCENARIO_BYTES), str(path), path.resolve().parent
+    if source in names:
+        folder = resources.files(package)
+        return folder.joinpath(f"{source}.yaml").read_text(), f"{kind} {source}", Path(str(folder))
+    return None

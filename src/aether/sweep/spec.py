@@ -10,8 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from aether.errors import ScenarioError
-from aether.scenario import parse_model, read_yaml
-from aether.scenario.inputs import MAX_SCENARIO_BYTES, read_text
+from aether.scenario import parse_model, read_source, read_yaml
 from aether.settings.base import LAX, Name, Seed, SettingsModel, at_field, bounded
 
 SPECS_PACKAGE = "aether.sweep.specs"
@@ -221,13 +220,8 @@ def spec_names() -> list[str]:
 
 def load_spec(source: str) -> SweepSpec:
     """A sweep spec from a YAML path or a built-in spec's name."""
-    path = Path(source)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        text = read_text(path, source, MAX_SCENARIO_BYTES)
-        origin, base_dir = str(path), path.resolve().parent
-    elif source in spec_names():
-        text = resources.files(SPECS_PACKAGE).joinpath(f"{source}.yaml").read_text()
-        origin, base_dir = f"sweep {source}", Path(str(resources.files(SPECS_PACKAGE)))
-    else:
+    found = read_source(source, SPECS_PACKAGE, spec_names(), "sweep")
+    if found is None:
         raise ScenarioError([f"{source}: no such file or built-in sweep (built-in: {', '.join(spec_names())})"])
+    text, origin, base_dir = found
     return parse_model(SweepSpec, read_yaml(text, origin), origin, base_dir, schema="sweep spec")
