@@ -344,11 +344,13 @@ def with_debris(fleet: FleetSettings, drag) -> FleetSettings:
     """The fleet's settings with debris joined in: the array area impacts above 1 mm take
     a year compounds with the array's degradation, and the GPUs cm-class impacts take a year
     (a lost ship, a punctured radiator panel) with the GPUs' failures, as expected shares."""
+    from aether.ship import compounded
+
     if drag is None:
         return fleet
     return fleet.model_copy(update={
-        "solar_degradation_per_year": 1.0 - (1.0 - fleet.solar_degradation_per_year) * (1.0 - drag.array_loss_per_year),
-        "gpu_annual_failure_rate": 1.0 - (1.0 - fleet.gpu_annual_failure_rate) * (1.0 - drag.compute_loss_per_year),
+        "solar_degradation_per_year": compounded(fleet.solar_degradation_per_year, drag.array_loss_per_year),
+        "gpu_annual_failure_rate": compounded(fleet.gpu_annual_failure_rate, drag.compute_loss_per_year),
     })
 
 

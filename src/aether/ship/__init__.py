@@ -13,7 +13,7 @@ from aether.settings.ship import (
     SolarArraySpec,
 )
 from aether.ship.days import ShipDay, day_profiles
-from aether.ship.drag import DragFigures, drag_figures, frontal_factor
+from aether.ship.drag import DragFigures, compounded, drag_figures, frontal_factor
 from aether.ship.propulsion import delta_v_m_s, disposal_dv_m_s, propellant_kg
 from aether.ship.sizing import (
     MassModel,
@@ -29,7 +29,7 @@ __all__ = [
     "Accelerator",
     "AcceleratorSpec",
     "BatterySpec",
-    "DragFigures",
+    "DragFigures", "compounded",
     "MassModel",
     "PowerCurve",
     "RadiatorSpec",

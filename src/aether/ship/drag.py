@@ -60,6 +60,15 @@ def frontal_factor(pointing: str, beta_deg) -> np.ndarray:
     raise ValueError(f"unknown pointing {pointing!r}")
 
 
+def compounded(*yearly_shares: float) -> float:
+    """The share lost in a year to independent causes, each taking its own share of what the
+    others leave: 1 - (1 - a)(1 - b)..."""
+    kept = 1.0
+    for share in yearly_shares:
+        kept *= 1.0 - share
+    return 1.0 - kept
+
+
 @dataclass
 class DragFigures:
     """One ship's drag, station keeping, lifetime and debris over its life, by solar activity."""
@@ -160,7 +169,7 @@ class DragFigures:
     @property
     def compute_loss_per_year(self) -> float:
         """Expected share of a ship's GPUs lost a year to cm-class impacts (ship or panels)."""
-        return 1.0 - (1.0 - self.ship_loss_per_year) * (1.0 - self.radiator_gpu_loss_per_year)
+        return compounded(self.ship_loss_per_year, self.radiator_gpu_loss_per_year)
 
     def debris_metrics(self) -> dict:
         return {
